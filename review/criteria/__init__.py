@@ -1,0 +1,1 @@
+"""fashen: review/criteria."""
