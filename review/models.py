@@ -6,7 +6,7 @@ output sees is exactly this shape. Unknown facts are `None`, never a default tha
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -108,13 +108,13 @@ class Officer(Frozen):
 
     name: str = Field(description="Officer's name.")
     cert_no: str | None = Field(default=None, description="执法证号.")
-    cert_valid_until: date | None = Field(default=None, description="Last day the certificate is valid.")
+    cert_valid_until: dt.date | None = Field(default=None, description="Last day the certificate is valid.")
 
 
 class Notice(Frozen):
     """行政处罚事先告知书 (行政处罚法 第四十四条)."""
 
-    served_date: date | None = Field(default=None, description="Date the notice was served.")
+    served_date: dt.date | None = Field(default=None, description="Date the notice was served.")
     proposed_penalty: str | None = Field(default=None, description="Proposed penalty as written in the notice.")
     rights: tuple[str, ...] | None = Field(default=None, description="Rights told: 陈述, 申辩, 听证.")
     period_days: int | None = Field(default=None, description="Working days given to respond.")
@@ -124,7 +124,7 @@ class Statement(Frozen):
     """陈述、申辩."""
 
     made: bool | None = Field(default=None, description="Whether the party made a statement.")
-    date: date | None = Field(default=None, description="Date of the statement.")
+    date: dt.date | None = Field(default=None, description="Date of the statement.")
     summary: str | None = Field(default=None, description="What the party argued.")
     adopted: bool | None = Field(default=None, description="Whether the agency adopted it.")
 
@@ -133,31 +133,31 @@ class Hearing(Frozen):
     """听证."""
 
     requested: bool | None = Field(default=None, description="Whether a hearing was requested.")
-    request_date: date | None = Field(default=None, description="Date of the request.")
-    held_date: date | None = Field(default=None, description="Date the hearing was held.")
+    request_date: dt.date | None = Field(default=None, description="Date of the request.")
+    held_date: dt.date | None = Field(default=None, description="Date the hearing was held.")
 
 
 class DatedStep(Frozen):
     """A procedural step that is done or not, with a date (法制审核, 集体讨论)."""
 
     done: bool | None = Field(default=None, description="Whether the step took place.")
-    date: date | None = Field(default=None, description="When it took place.")
+    date: dt.date | None = Field(default=None, description="When it took place.")
 
 
 class Extension(Frozen):
     """办案期限延长 (行政处罚法 第六十条)."""
 
     approved: bool | None = Field(default=None, description="Whether an extension was approved.")
-    until: date | None = Field(default=None, description="New deadline.")
+    until: dt.date | None = Field(default=None, description="New deadline.")
 
 
 class Record(Frozen):
     """案卷记录: everything optional; absent means unknown."""
 
     party: Party | None = Field(default=None, description="当事人.")
-    violation_date: date | None = Field(default=None, description="Date of the act (or its end).")
-    discovered_date: date | None = Field(default=None, description="发现日期.")
-    filed_date: date | None = Field(default=None, description="立案日期.")
+    violation_date: dt.date | None = Field(default=None, description="Date of the act (or its end).")
+    discovered_date: dt.date | None = Field(default=None, description="发现日期.")
+    filed_date: dt.date | None = Field(default=None, description="立案日期.")
     officers: tuple[Officer, ...] | None = Field(default=None, description="执法人员.")
     evidence: tuple[str, ...] | None = Field(default=None, description="证据目录 as listed.")
     corrected: bool | None = Field(default=None, description="Whether the party corrected the act.")
@@ -168,7 +168,7 @@ class Record(Frozen):
     legal_review: DatedStep | None = Field(default=None, description="法制审核.")
     collective_discussion: DatedStep | None = Field(default=None, description="负责人集体讨论.")
     extension: Extension | None = Field(default=None, description="办案期限延长.")
-    decision_date: date | None = Field(default=None, description="Planned decision date.")
+    decision_date: dt.date | None = Field(default=None, description="Planned decision date.")
 
 
 # ---------------------------------------------------------------- the parsed draft
@@ -214,7 +214,7 @@ class Draft(Frozen):
     review_days: int | None = Field(default=None, description="复议 period stated, in days.")
     review_body: str | None = Field(default=None, description="复议机关 named.")
     litigation_months: int | None = Field(default=None, description="诉讼 period stated, in months.")
-    decision_date: date | None = Field(default=None, description="Date at the end of the draft.")
+    decision_date: dt.date | None = Field(default=None, description="Date at the end of the draft.")
     seal: str | None = Field(default=None, description="The seal line, e.g. （印章） or the named seal.")
     signature_agency: str | None = Field(default=None, description="Agency named above the date at the end.")
 
@@ -281,6 +281,6 @@ class Review(Frozen):
     conclusion: Conclusion = Field(description="同意 | 修改后同意 | 不同意.")
     conclusion_reasons: tuple[str, ...] = Field(default=(), description="Why, one line per reason.")
     criteria: tuple[CriterionResult, ...] = Field(description="Six results, in Criterion order.")
-    reviewed_on: date = Field(description="Date of the review run.")
+    reviewed_on: dt.date = Field(description="Date of the review run.")
     corpus_version: str = Field(description="Content hash of the corpus store used.")
     engine_version: str = Field(description="fashen version.")
