@@ -75,7 +75,8 @@ def _front_matter(path: Path, label: str) -> dict[str, object]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusLoadError(label, None, f"无法以 UTF-8 读取文件头（{exc}），请确认文件存在且为 UTF-8 编码") from exc
+        problem = f"无法以 UTF-8 读取文件头（{exc}），请确认文件存在且为 UTF-8 编码"
+        raise CorpusLoadError(label, None, problem) from exc
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise CorpusLoadError(label, 1, "缺少 YAML 文件头：第一行应为 ---")
@@ -142,7 +143,20 @@ def validity_end(effective: date | None, version_note: str | None) -> date | Non
 
 
 _ADMIN_UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|地区|省|市|州|盟|县|旗|区)")
-_ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "州", "盟", "县", "旗", "区")
+_ADMIN_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "旗",
+    "区",
+)
 
 
 def derive_table_key(jurisdiction: str, effective: date | None, file_stem: str) -> str | None:
@@ -203,7 +217,10 @@ _TITLE_IN_GROUP = re.compile(r"《([^《》]+)》")
 
 
 def group_laws(law_group: str) -> list[str]:
-    """Law titles named in the 法律法规 column: 一、《中华人民共和国环境影响评价法》 → [中华人民共和国环境影响评价法]."""
+    """Law titles named in the 法律法规 column.
+
+    一、《中华人民共和国环境影响评价法》 → ['中华人民共和国环境影响评价法'].
+    """
     return _TITLE_IN_GROUP.findall(law_group)
 
 
@@ -257,8 +274,9 @@ def basis_citations(legal_basis: str, law_group: str) -> tuple[str, ...]:
 
 # ------------------------------------------------------------------------------------------- fines
 
-# 双罚制: statutes fine the unit and, separately, its responsible persons (e.g. 《中华人民共和国环境影响评价法》
-# 第三十二条第一款). The table writes the persons' fine after “对…主管人员/责任人员/法定代表人/主要负责人”.
+# 双罚制: statutes fine the unit and, separately, its responsible persons (e.g.
+# 《中华人民共和国环境影响评价法》第三十二条第一款). The table writes the persons' fine after
+# “对…主管人员/责任人员/法定代表人/主要负责人”.
 _RESPONSIBLE_PERSONS = ("主管人员", "责任人员", "法定代表人", "主要负责人")
 
 
@@ -273,7 +291,7 @@ def unit_fine(standard: str) -> AmountRange | None:
         lead_in = standard[cursor:start] if start >= 0 else ""
         if start >= 0:
             cursor = start + len(amount.text)
-        if not any(marker in lead_in for marker in _RESPONSIBLE_PERSONS):
+        if not any(marker in lead_in + (amount.base or "") for marker in _RESPONSIBLE_PERSONS):
             return amount
     return None
 
@@ -288,7 +306,8 @@ def _records(path: Path, label: str) -> Iterator[tuple[int, list[str]]]:
     except OSError as exc:
         raise CorpusLoadError(label, None, f"无法打开文件（{exc}）") from exc
     with handle:
-        reader = csv.reader(handle)
+        # strict: an unbalanced quote is an error, not a cell that silently swallows the rest of the file
+        reader = csv.reader(handle, strict=True)
         start = 1
         while True:
             try:
@@ -312,7 +331,9 @@ def load_discretion_csv(csv_path: Path, header: TableHeader, label: str | None =
         raise CorpusLoadError(label, 1, "文件为空，缺少表头")
     if tuple(c.strip() for c in first[1]) != EXPECTED_COLUMNS:
         raise CorpusLoadError(
-            label, 1, f"表头应为“{','.join(EXPECTED_COLUMNS)}”，实际为“{','.join(first[1])}”，请按此列顺序修正表头"
+            label,
+            1,
+            f"表头应为“{','.join(EXPECTED_COLUMNS)}”，实际为“{','.join(first[1])}”，请按此列顺序修正表头",
         )
     parsed: list[tuple[int, int, list[str], str, int | None]] = []
     for record_no, (line, cells) in enumerate(records, start=2):
@@ -333,7 +354,9 @@ def load_discretion_csv(csv_path: Path, header: TableHeader, label: str | None =
     items = {p[3] for p in parsed}
     if header.declared_rows is not None and header.declared_rows != len(parsed):
         raise CorpusLoadError(
-            header.source_file, None, f"文件头声明 rows: {header.declared_rows}，但 {label} 有 {len(parsed)} 行，请核对"
+            header.source_file,
+            None,
+            f"文件头声明 rows: {header.declared_rows}，但 {label} 有 {len(parsed)} 行，请核对",
         )
     if header.declared_items is not None and header.declared_items != len(items):
         raise CorpusLoadError(
@@ -403,7 +426,8 @@ def load_discretion_tables(corpus_dir: Path) -> list[DiscretionRow]:
                 raise CorpusLoadError(
                     f"{DISCRETION_DIR}/{csv_path.name}",
                     None,
-                    f"裁量表键 {key} 与 {owner[key]} 重复（同一地域同一年份），请在文件头区分 jurisdiction 或 effective_date",
+                    f"裁量表键 {key} 与 {owner[key]} 重复（同一地域同一年份），"
+                    "请在文件头区分 jurisdiction 或 effective_date",
                 )
             owner[key] = csv_path.name
         rows.extend(table)
@@ -420,7 +444,8 @@ def load_jiangmen_table(corpus_dir: Path) -> list[DiscretionRow]:
         raise CorpusLoadError(
             f"{DISCRETION_DIR}/{JIANGMEN_2020_STEM}.md",
             None,
-            f"文件头得出的裁量表键为 {rows[0].table_key}，应为 {JIANGMEN_2020_KEY}，请核对 jurisdiction 与 effective_date",
+            f"文件头得出的裁量表键为 {rows[0].table_key}，应为 {JIANGMEN_2020_KEY}，"
+            "请核对 jurisdiction 与 effective_date",
         )
     return rows
 
@@ -462,7 +487,10 @@ def rows_for_citation(
     for row in rows:
         for cited in row.basis_citations:
             if any(
-                name == law and no == article_no and suf == suffix and (paragraph is None or para in (None, paragraph))
+                name == law
+                and no == article_no
+                and suf == suffix
+                and (paragraph is None or para in (None, paragraph))
                 for name, no, suf, para in _parsed_citation(cited)
             ):
                 found.append(row)

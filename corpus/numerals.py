@@ -19,7 +19,7 @@ _DIGITS = r"[0-9０-９]+(?:,[0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
 # A Chinese numeral must start with a digit or 十, so that 万/百 inside words (数万元, 百分之) never start one.
 _CN_START = "一二两三四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾"
 _CN_BODY = _CN_START + "零〇百千万亿萬億佰仟"
-_CN_NUM = rf"[{_CN_START}][{_CN_BODY}]*(?:点[零〇一二三四五六七八九]+)?"
+_CN_NUM = rf"[{_CN_START}][{_CN_BODY}]*(?:点[零〇一二三四五六七八九]+[万亿萬億]?)?"
 _NUM = rf"(?:{_DIGITS}[万亿萬億]?|{_CN_NUM})"
 
 _TOKEN_RE = re.compile(
@@ -56,6 +56,13 @@ def _to_number(text: str) -> float:
         value = cn2an.cn2an(norm, "smart")
     # cn2an documents no exception types; any failure of it means "not a numeral".
     except Exception as exc:
+        # cn2an rejects a decimal before 万/亿 written in Chinese (一点五万); scale the part before it.
+        scale = {"万": 1e4, "亿": 1e8}.get(norm[-1:])
+        if scale is not None and len(norm) > 1 and norm[-2:-1] not in ("万", "亿"):
+            try:
+                return _to_number(norm[:-1]) * scale
+            except ValueError:
+                pass
         raise ValueError(f"无法把“{text}”识别为数字（{exc}），请检查是否为规范的阿拉伯数字或中文数字。") from exc
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"无法把“{text}”识别为数字，请检查是否为规范的阿拉伯数字或中文数字。")

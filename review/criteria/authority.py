@@ -1,0 +1,3 @@
+"""Criterion: authority. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Criterion: discretion. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Criterion: facts. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations

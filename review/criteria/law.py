@@ -1,0 +1,3 @@
+"""Criterion: law. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations

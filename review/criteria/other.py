@@ -1,0 +1,3 @@
+"""Criterion: other. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations

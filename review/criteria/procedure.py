@@ -1,0 +1,3 @@
+"""Criterion: procedure. Rules are registered with `review.engine.rule`."""
+
+from __future__ import annotations
