@@ -155,14 +155,15 @@ def resolve_ref(
             text = para.items[ref.item - 1].text
     elif ref.item is not None:
         # 第X条第（Y）项 without 款: the items of a single-paragraph article, or of its first itemised paragraph.
-        para_no, para = next(((i, p) for i, p in enumerate(art.paragraphs, 1) if p.items), (None, None))
-        if para is None or para_no is None or ref.item > len(para.items):
+        itemised = [(i, p) for i, p in enumerate(art.paragraphs, 1) if p.items]
+        if not itemised or ref.item > len(itemised[0][1].items):
             return Resolution(
                 **base, failure=Failure.ITEM_MISSING, article_unit_id=article_uid,  # type: ignore[arg-type]
                 article_text=art.text, message=f"《{version.title}》{art.label}没有第{ref.item}项。",
             )
+        para_no, para_with_items = itemised[0]
         unit_id = statute_unit_id(key, version.effective, art.no, art.suffix, para_no, ref.item)
-        text = para.items[ref.item - 1].text
+        text = para_with_items.items[ref.item - 1].text
     if in_force is None or version.effective != in_force.effective:
         msg = (
             f"引用的是《{version.title}》{version.effective.isoformat()}施行版，该版本在{on.isoformat()}不是有效版本"

@@ -29,12 +29,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
+import cn2an
 import yaml
 
 from corpus.errors import CorpusLoadError
-from corpus.models import Article, Item, Level, LawVersion, Paragraph
+from corpus.models import Article, Item, LawVersion, Level, Paragraph
 from corpus.numerals import cn_to_int
 
 __all__ = [
@@ -51,7 +53,7 @@ __all__ = [
     "revised_text_effective",
 ]
 
-# doc_type of the header → 效力层级 (立法法 第二章至第四章 and 第一百一十九条 on judicial interpretations).
+# doc_type of the header → 效力层级 (《立法法》（2023年修正）第二章至第四章; 司法解释: 第一百一十九条).
 DOC_TYPE_LEVELS: dict[str, Level] = {
     "法律": Level.LAW,
     "行政法规": Level.ADMIN_REGULATION,
@@ -62,9 +64,10 @@ DOC_TYPE_LEVELS: dict[str, Level] = {
     "司法解释": Level.JUDICIAL_INTERPRETATION,
 }
 
-# Short names that citations in case files and decisions conventionally use, by law_key. Kept explicit and
-# small: a short name must point at exactly one law (诉讼法 is left out: 行政/民事/刑事诉讼法 all shorten to it;
-# so is 安生法, which is not conventional). `link_versions` rejects an alias shared by two laws.
+# Short names that citations in case files and decisions conventionally use, by law_key. Kept explicit
+# and small: a short name must point at exactly one law (诉讼法 is left out: 行政/民事/刑事诉讼法 all
+# shorten to it; so is 安生法, which is not conventional). `link_versions` rejects an alias shared by
+# two laws.
 SHORT_NAMES: dict[str, tuple[str, ...]] = {
     "行政处罚法": ("处罚法",),
     "行政复议法": ("复议法",),
@@ -88,7 +91,9 @@ _NATIONAL_PREFIX = "中华人民共和国"
 _VERSION_PAREN_RE = re.compile(r"（[0-9０-９]{4}[^（）]*）$")
 _PRC_IN_BOOK_TITLE_RE = re.compile(r"《中华人民共和国([^《》]+)》")
 
-_CN_NUM = "零〇一二两三四五六七八九十百千0-9０-９"
+# Statute articles are numbered in Chinese numerals only: 第1条 at the start of a line is a reference in
+# running text, never a label.
+_CN_NUM = "零〇一二两三四五六七八九十百千"
 _ARTICLE_RE = re.compile(
     rf"^第(?P<num>[{_CN_NUM}]+)条(?:之(?P<suffix>[一二三四五六七八九十]+))?[ \u3000]*(?P<rest>.*)$"
 )
@@ -103,6 +108,18 @@ _IN_FORCE_FROM_RE = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起施行"
 
 
 # --------------------------------------------------------------------------------------------- front matter
+
+
+class _HeaderLoader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as text, so that a bad date (2020-02-30) is reported by
+    `header_date` with its field and line instead of failing inside the YAML parser."""
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_HeaderLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 @dataclass(frozen=True)
@@ -130,26 +147,34 @@ def read_front_matter(path: Path) -> FrontMatter:
         raise CorpusLoadError(file, None, f"无法读取文件（{exc.strerror}），请检查路径和权限") from exc
     lines = [line.rstrip("\r") for line in text.removeprefix("\ufeff").split("\n")]
     if not lines or lines[0].strip() != "---":
-        raise CorpusLoadError(file, 1, "缺少 YAML 文件头：第一行应为 ---，其后是 title、effective_date 等字段")
+        raise CorpusLoadError(
+            file, 1, "缺少 YAML 文件头：第一行应为 ---，其后是 title、effective_date 等字段"
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise CorpusLoadError(file, 1, "YAML 文件头没有结束行 ---，请在字段之后补上一行 ---")
     try:
-        header = yaml.safe_load("\n".join(lines[1:end]))
+        header = yaml.load("\n".join(lines[1:end]), Loader=_HeaderLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise CorpusLoadError(file, line, f"YAML 文件头格式错误（{problem}），请检查该行的缩进、冒号和引号") from exc
+        raise CorpusLoadError(
+            file, line, f"YAML 文件头格式错误（{problem}），请检查该行的缩进、冒号和引号"
+        ) from exc
     if not isinstance(header, dict):
-        raise CorpusLoadError(file, 2, "YAML 文件头应为“字段: 值”的映射，请按 title: …、effective_date: … 的格式填写")
+        raise CorpusLoadError(
+            file, 2, "YAML 文件头应为“字段: 值”的映射，请按 title: …、effective_date: … 的格式填写"
+        )
     field_lines: dict[str, int] = {}
     for i in range(1, end):
         m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\s*:", lines[i])
         if m and m.group(1) not in field_lines:
             field_lines[m.group(1)] = i + 1
     body = [(i + 1, lines[i]) for i in range(end + 1, len(lines))]
-    return FrontMatter(file=file, header={str(k): v for k, v in header.items()}, field_lines=field_lines, body=body)
+    return FrontMatter(
+        file=file, header={str(k): v for k, v in header.items()}, field_lines=field_lines, body=body
+    )
 
 
 def header_str(fm: FrontMatter, key: str, *, required: bool = False) -> str | None:
@@ -160,7 +185,9 @@ def header_str(fm: FrontMatter, key: str, *, required: bool = False) -> str | No
             raise CorpusLoadError(fm.file, fm.line_of(key), f"文件头缺少必填字段 {key}，请补充")
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise CorpusLoadError(fm.file, fm.line_of(key), f"文件头字段 {key} 应为文本，实际为 {type(value).__name__}")
+        raise CorpusLoadError(
+            fm.file, fm.line_of(key), f"文件头字段 {key} 应为文本，实际为 {type(value).__name__}"
+        )
     return str(value).strip()
 
 
@@ -169,7 +196,9 @@ def header_date(fm: FrontMatter, key: str, *, required: bool = False) -> date | 
     value = fm.header.get(key)
     if value is None or value == "":
         if required:
-            raise CorpusLoadError(fm.file, fm.line_of(key), f"文件头缺少必填日期字段 {key}，请按 'YYYY-MM-DD' 填写")
+            raise CorpusLoadError(
+                fm.file, fm.line_of(key), f"文件头缺少必填日期字段 {key}，请按 'YYYY-MM-DD' 填写"
+            )
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -181,8 +210,26 @@ def header_date(fm: FrontMatter, key: str, *, required: bool = False) -> date | 
         except ValueError:
             pass
     raise CorpusLoadError(
-        fm.file, fm.line_of(key), f"文件头字段 {key} 的日期“{value}”无法识别，请按 'YYYY-MM-DD' 填写（如 '2021-07-15'）"
+        fm.file,
+        fm.line_of(key),
+        f"文件头字段 {key} 的日期“{value}”无法识别，请按 'YYYY-MM-DD' 填写（如 '2021-07-15'）",
     )
+
+
+def _required_str(fm: FrontMatter, key: str) -> str:
+    value = header_str(fm, key, required=True)
+    if value is None:  # unreachable: required=True raises instead
+        raise CorpusLoadError(fm.file, fm.line_of(key), f"文件头缺少必填字段 {key}，请补充")
+    return value
+
+
+def _required_date(fm: FrontMatter, key: str) -> date:
+    value = header_date(fm, key, required=True)
+    if value is None:  # unreachable: required=True raises instead
+        raise CorpusLoadError(
+            fm.file, fm.line_of(key), f"文件头缺少必填日期字段 {key}，请按 'YYYY-MM-DD' 填写"
+        )
+    return value
 
 
 # --------------------------------------------------------------------------------------------- names
@@ -242,7 +289,9 @@ def _parse_number(file: str, line: int, numeral: str, what: str) -> int:
     try:
         return cn_to_int(numeral)
     except ValueError as exc:
-        raise CorpusLoadError(file, line, f"{what}序号“{numeral}”无法识别（{exc}），请改为规范的中文数字") from exc
+        raise CorpusLoadError(
+            file, line, f"{what}序号“{numeral}”无法识别（{exc}），请改为规范的中文数字"
+        ) from exc
 
 
 def _build_article(file: str, draft: _ArticleDraft) -> Article:
@@ -297,7 +346,9 @@ def _parse_articles(file: str, body: list[tuple[int, str]]) -> list[Article]:
             suffix = _parse_number(file, n, a.group("suffix"), "条文") if a.group("suffix") else 0
             label = f"第{a.group('num')}条" + (f"之{a.group('suffix')}" if a.group("suffix") else "")
             if label in seen:
-                raise CorpusLoadError(file, n, f"条文序号重复：{label}已在第{seen[label]}行出现，请删除或改正重复的条文")
+                raise CorpusLoadError(
+                    file, n, f"条文序号重复：{label}已在第{seen[label]}行出现，请删除或改正重复的条文"
+                )
             _check_order(file, n, label, no, suffix, drafts[-1] if drafts else None)
             seen[label] = n
             current = _ArticleDraft(
@@ -311,8 +362,16 @@ def _parse_articles(file: str, body: list[tuple[int, str]]) -> list[Article]:
             drafts.append(current)
         elif current is not None:
             current.lines.append((n, line))
+        elif drafts and line.strip():
+            raise CorpusLoadError(
+                file, n, "这行文字不属于任何条文（位于标题之后、下一条之前），请把它并入条文或删除"
+            )
         # lines before the first article (title, enactment history) belong to no article
     return [_build_article(file, d) for d in drafts]
+
+
+def _cn(n: int) -> str:
+    return str(cn2an.an2cn(n))
 
 
 def _check_order(file: str, line: int, label: str, no: int, suffix: int, prev: _ArticleDraft | None) -> None:
@@ -323,14 +382,16 @@ def _check_order(file: str, line: int, label: str, no: int, suffix: int, prev: _
         expected = "第一条"
     elif suffix == 0:
         ok = no == prev.no + 1
-        expected = f"第{prev.no + 1}条（阿拉伯数字表示）"
+        expected = f"第{_cn(prev.no + 1)}条"
     else:
         ok = no == prev.no and suffix == prev.suffix + 1
-        expected = f"{prev.label}之后的第{prev.no}条之{prev.suffix + 1}（阿拉伯数字表示）"
+        expected = f"第{_cn(prev.no)}条之{_cn(prev.suffix + 1)}"
     if not ok:
         after = f"{prev.label}（第{prev.line}行）之后" if prev else "正文第一条"
         raise CorpusLoadError(
-            file, line, f"条文顺序错误：{after}应为{expected}，实际为{label}；请检查是否有条文缺失、重复或条号写错"
+            file,
+            line,
+            f"条文顺序错误：{after}应为{expected}，实际为{label}；请检查是否有条文缺失、重复或条号写错",
         )
 
 
@@ -341,24 +402,26 @@ def parse_statute_file(path: Path) -> LawVersion:
     """Parse one statute file into a `LawVersion` (`expired` only from the file's own header)."""
     fm = read_front_matter(path)
     file = fm.file
-    title = header_str(fm, "title", required=True)
-    doc_type = header_str(fm, "doc_type", required=True)
-    status = header_str(fm, "status", required=True)
-    jurisdiction = header_str(fm, "jurisdiction", required=True)
-    assert title is not None and doc_type is not None and status is not None and jurisdiction is not None
+    title = _required_str(fm, "title")
+    doc_type = _required_str(fm, "doc_type")
+    status = _required_str(fm, "status")
+    jurisdiction = _required_str(fm, "jurisdiction")
     level = DOC_TYPE_LEVELS.get(doc_type)
     if level is None:
         known = "、".join(DOC_TYPE_LEVELS)
-        raise CorpusLoadError(file, fm.line_of("doc_type"), f"未知的 doc_type“{doc_type}”，应为以下之一：{known}")
-    effective = header_date(fm, "effective_date", required=True)
-    assert effective is not None
+        raise CorpusLoadError(
+            file, fm.line_of("doc_type"), f"未知的 doc_type“{doc_type}”，应为以下之一：{known}"
+        )
+    effective = _required_date(fm, "effective_date")
     promulgated = header_date(fm, "promulgation_date")
     expired = _header_expiry(fm, status, effective)
 
     count = fm.header.get("article_count")
     if isinstance(count, bool) or not isinstance(count, int):
-        raise CorpusLoadError(file, fm.line_of("article_count"), "文件头缺少或写错 article_count（应为条文总数，整数）")
-    last_label = header_str(fm, "last_article", required=True)
+        raise CorpusLoadError(
+            file, fm.line_of("article_count"), "文件头缺少或写错 article_count（应为条文总数，整数）"
+        )
+    last_label = _required_str(fm, "last_article")
 
     articles = _parse_articles(file, fm.body)
     if not articles:
@@ -367,13 +430,15 @@ def parse_statute_file(path: Path) -> LawVersion:
         raise CorpusLoadError(
             file,
             fm.line_of("article_count"),
-            f"正文识别出{len(articles)}条，文件头 article_count 为{count}；请核对正文是否有条文行格式不规范或文件头计数有误",
+            f"正文识别出{len(articles)}条，文件头 article_count 为{count}；"
+            "请核对正文是否有条文行格式不规范，或文件头计数有误",
         )
     if articles[-1].label != last_label:
         raise CorpusLoadError(
             file,
             fm.line_of("last_article"),
-            f"正文末条为{articles[-1].label}（第{articles[-1].line}行），文件头 last_article 为{last_label}；请核对",
+            f"正文末条为{articles[-1].label}（第{articles[-1].line}行），"
+            f"文件头 last_article 为{last_label}；请核对",
         )
     return LawVersion(
         law_key=law_key_of(title),
@@ -404,7 +469,8 @@ def _header_expiry(fm: FrontMatter, status: str, effective: date) -> date | None
         raise CorpusLoadError(
             fm.file,
             fm.line_of("expiry_date"),
-            f"expiry_date {explicit} 与 status 所述新文本施行日（{revised}）的前一日 {from_status} 不一致，请核对",
+            f"expiry_date {explicit} 与 status 所述新文本施行日（{revised}）的前一日"
+            f" {from_status} 不一致，请核对",
         )
     expired = explicit or from_status
     if expired is not None and expired < effective:
@@ -416,8 +482,8 @@ def _header_expiry(fm: FrontMatter, status: str, effective: date) -> date | None
 def link_versions(versions: Iterable[LawVersion]) -> list[LawVersion]:
     """Versions sorted by (law_key, effective) with `expired` set from the versions that supersede them.
 
-    A version is in force until the day before its successor's effective date (立法法 第五十七条/第五十八条:
-    a law takes effect on the date it states); a version whose status names a revised text not in the
+    A version is in force until the day before its successor's effective date (《立法法》（2023年修正）
+    第六十一条: a law states the date it takes effect); a version whose status names a revised text not in the
     corpus expires the day before that text took effect. Successor and status must agree. Without either,
     the `expired` parsed from the file's header is kept. Also rejects two files for the same version and an
     alias shared by two different laws.
@@ -439,12 +505,13 @@ def link_versions(versions: Iterable[LawVersion]) -> list[LawVersion]:
                         f"别名“{alias}”同时指向《{other.title}》（{other.source_file}）和《{v.title}》，"
                         "请修改 corpus/statutes.py 中的简称表 SHORT_NAMES",
                     )
-        for prev, nxt in zip(group, group[1:], strict=False):
+        for prev, nxt in pairwise(group):
             if prev.effective == nxt.effective:
                 raise CorpusLoadError(
                     nxt.source_file,
                     None,
-                    f"与 {prev.source_file} 是《{key}》同一施行日（{nxt.effective}）的两个版本，请删除其一或更正 effective_date",
+                    f"与 {prev.source_file} 是《{key}》同一施行日（{nxt.effective}）的两个版本，"
+                    "请删除其一或更正 effective_date",
                 )
         for i, v in enumerate(group):
             by_successor = group[i + 1].effective - timedelta(days=1) if i + 1 < len(group) else None
