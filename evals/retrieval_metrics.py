@@ -91,10 +91,42 @@ class QueryFileError(ValueError):
         super().__init__(f"检索评测集 {path} 第{line}行：{problem}。请按 EvalQuery 的格式修正该行后重试。")
 
 
+_TARGET_NAMES = {"StatuteTarget", "DocTarget", "TableTarget"}
+_PROBLEMS = {
+    "missing": "缺少该字段",
+    "extra_forbidden": "不允许的字段",
+    "string_type": "应为字符串",
+    "string_too_short": "不能为空或过短",
+    "too_short": "至少要有一项",
+    "string_pattern_mismatch": "格式不符",
+    "enum": "取值不在允许范围内",
+    "date_from_datetime_parsing": "不是合法的 ISO 日期（YYYY-MM-DD）",
+    "date_parsing": "不是合法的 ISO 日期（YYYY-MM-DD）",
+    "date_type": "不是合法的 ISO 日期（YYYY-MM-DD）",
+    "model_type": "应为 JSON 对象",
+    "tuple_type": "应为 JSON 数组",
+}
+
+
 def _describe(err: ValidationError) -> str:
     first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "（整行）"
-    return f"字段 {field} 无效：{first['msg']}"
+    loc = [str(p) for p in first["loc"]]
+    if len(loc) >= 2 and loc[0] == "gold" and (len(loc) == 2 or loc[2] in _TARGET_NAMES):
+        return (
+            f"字段 gold[{loc[1]}] 不是合法的评测目标：须为 {{unit_id}}、{{doc, contains}} "
+            "或 {table, item_no} 之一，且 unit_id 形如 行政处罚法@2021-07-15#a63、item_no 形如 3-21"
+        )
+    where = f"字段 {'.'.join(loc)} " if loc else "该行"
+    ctx = first.get("ctx", {})
+    if first["type"] == "value_error":
+        problem = str(ctx.get("error", first["msg"]))
+    else:
+        problem = _PROBLEMS.get(first["type"], first["msg"])
+    if first["type"] == "enum":
+        problem += f"（允许：{str(ctx.get('expected', '')).replace(' or ', ', ')}）"
+    elif first["type"] == "string_pattern_mismatch":
+        problem += f"（应匹配 {ctx.get('pattern', '')}）"
+    return f"{where}无效：{problem}"
 
 
 def load_queries(path: Path | str = DEFAULT_QUERIES_PATH) -> list[EvalQuery]:
