@@ -1,4 +1,4 @@
-"""fashen: prompts — Jinja2 templates (opinion documents, LLM prompts) and the environment that renders them."""
+"""fashen: prompts — Jinja2 templates (opinion documents, LLM prompts) and their environment."""
 
 from __future__ import annotations
 
