@@ -16,7 +16,7 @@ from corpus.models import AmountRange
 
 # Arabic digits, half or full width, with optional thousands separators and decimals (¥5,000.00).
 _DIGITS = r"[0-9０-９]+(?:,[0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
-# A Chinese numeral must start with a digit or 十, so that 万/百 inside words (数万元, 百分之) never start one.
+# A Chinese numeral starts with a digit or 十, so 万/百 inside words (数万元, 百分之) never start one.
 _CN_START = "一二两三四五六七八九十壹贰貳叁參肆伍陆陸柒捌玖拾"
 _CN_BODY = _CN_START + "零〇百千万亿萬億佰仟"
 _CN_NUM = rf"[{_CN_START}][{_CN_BODY}]*(?:点[零〇一二三四五六七八九]+[万亿萬億]?)?"
@@ -35,7 +35,7 @@ _UPPER_WORDS = ("不超过", "不高于", "最高")
 _LOWER_WORDS = ("不低于", "不少于", "最低")
 _MONEY_MULTIPLIERS = ("万", "亿", "萬", "億")
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff、]+$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff、]+\Z")
 # Words that end the clause before the base of a multiple/percentage: 处违法所得一倍 → 违法所得.
 _BASE_CUT_RE = re.compile(r"^.*?(?:处以|并处|处|按照|依照|按)")
 
@@ -63,14 +63,16 @@ def _to_number(text: str) -> float:
                 return _to_number(norm[:-1]) * scale
             except ValueError:
                 pass
-        raise ValueError(f"无法把“{text}”识别为数字（{exc}），请检查是否为规范的阿拉伯数字或中文数字。") from exc
+        raise ValueError(
+            f"无法把“{text}”识别为数字（{exc}），请检查是否为规范的阿拉伯数字或中文数字。"
+        ) from exc
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"无法把“{text}”识别为数字，请检查是否为规范的阿拉伯数字或中文数字。")
     return float(value)
 
 
 def cn_to_int(text: str) -> int:
-    """一百零三 → 103, 两千 → 2000, 伍仟 → 5000, "63"/"６３" → 63. ValueError (Chinese message) if not an integer."""
+    """一百零三 → 103, 两千 → 2000, 伍仟 → 5000, "63"/"６３" → 63; ValueError (in Chinese) otherwise."""
     value = _to_number(text)
     if not value.is_integer():
         raise ValueError(f"“{text}”不是整数（识别为{value:g}），此处需要整数，请检查条文或金额写法。")
@@ -113,14 +115,17 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def parse_amount(text: str) -> float | None:
-    """The first money amount in yuan: 五千元, 3万, ¥5,000.00, 人民币伍仟元整, 1.5万元; None when there is none."""
+    """The first money amount in yuan: 五千元, 3万, ¥5,000.00, 人民币伍仟元整, 1.5万元; None if none."""
     tokens = _tokens(text)
     for tok in tokens:
         if tok.unit == "yuan" or (tok.unit == "bare" and tok.money_sized):
             return tok.value
     # A form field holding only a number ("5000") is an amount in yuan.
-    if len(tokens) == 1 and tokens[0].unit == "bare" and text[: tokens[0].start].strip() == "" and (
-        text[tokens[0].end :].strip() in ("", "整")
+    if (
+        len(tokens) == 1
+        and tokens[0].unit == "bare"
+        and text[: tokens[0].start].strip() == ""
+        and (text[tokens[0].end :].strip() in ("", "整"))
     ):
         return tokens[0].value
     return None
@@ -148,9 +153,12 @@ def _pair_units(low: _Token, high: _Token) -> tuple[str, float, float] | None:
     return None
 
 
-def _base_before(text: str, start: int) -> tuple[str | None, int]:
-    """The noun right before a multiple/percentage (违法所得, 建设项目总投资额) and where it starts."""
-    m = _CJK_RE.search(text[max(0, start - 60) : start])
+def _base_before(text: str, start: int, lower: int) -> tuple[str | None, int]:
+    """The noun right before a multiple/percentage (违法所得, 建设项目总投资额) and where it starts.
+
+    Looks back no further than `lower` (the end of the previous range), so one range never eats another.
+    """
+    m = _CJK_RE.search(text, max(lower, start - 60), start)
     if not m:
         return None, start
     run = m.group(0)
@@ -166,9 +174,10 @@ def _base_before(text: str, start: int) -> tuple[str | None, int]:
 
 
 def find_amount_ranges(text: str) -> list[AmountRange]:
-    """Every fine range in `text`, in text order: yuan ranges, 倍 of a base, 百分之 of a base, single amounts."""
+    """Every fine range in `text`, in text order: yuan ranges, 倍/百分之 of a base, single amounts."""
     tokens = _tokens(text)
     ranges: list[AmountRange] = []
+    ranges_end = 0
     i = 0
     while i < len(tokens):
         tok = tokens[i]
@@ -208,10 +217,11 @@ def find_amount_ranges(text: str) -> list[AmountRange]:
             continue
         base: str | None = None
         if unit in ("multiple", "percent"):
-            base, base_start = _base_before(text, start)
+            base, base_start = _base_before(text, start, ranges_end)
             if base is not None:
                 start = base_start
         ranges.append(AmountRange(unit=unit, low=low, high=high, base=base, text=text[start:end]))
+        ranges_end = end
         i += consumed
     return ranges
 

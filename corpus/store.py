@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from corpus.citations import law_name_variants
-from corpus.discretion import load_discretion_tables
+from corpus.discretion import TableHeader, load_discretion_tables, read_table_header
 from corpus.errors import LawNotFoundError, StoreNotBuiltError, VersionNotInForceError
 from corpus.models import (
     DiscretionRow,
@@ -32,7 +32,7 @@ from corpus.models import (
 from corpus.policy import parse_policy_file, policy_files
 from corpus.statutes import link_versions, parse_statute_file
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -123,10 +123,12 @@ def discretion_unit_id(table_key: str, item_no: str) -> str:
 
 
 def _policy_units(doc: PolicyDocument) -> list[SearchUnit]:
+    # Discretion rules and tables kept as text (广东省规定, 裁量表 …) are searched as kind "discretion".
+    kind = DocKind.DISCRETION if doc.source_file.startswith("discretion/") else DocKind.POLICY
     return [
         SearchUnit(
             unit_id=policy_unit_id(doc.doc_key, i),
-            kind=DocKind.POLICY,
+            kind=kind,
             title=doc.title,
             label="".join(s.number_path) or s.heading[:20],
             jurisdiction=doc.jurisdiction,
@@ -137,7 +139,7 @@ def _policy_units(doc: PolicyDocument) -> list[SearchUnit]:
     ]
 
 
-def _discretion_units(rows: Sequence[DiscretionRow], title: str) -> list[SearchUnit]:
+def _discretion_units(rows: Sequence[DiscretionRow], header: TableHeader) -> list[SearchUnit]:
     """Group the table rows by matter: a search for a violation should find the matter with all tiers."""
     by_item: dict[tuple[str, str], list[DiscretionRow]] = defaultdict(list)
     for r in rows:
@@ -152,9 +154,9 @@ def _discretion_units(rows: Sequence[DiscretionRow], title: str) -> list[SearchU
             SearchUnit(
                 unit_id=discretion_unit_id(table_key, item_no),
                 kind=DocKind.DISCRETION,
-                title=title,
+                title=header.title,
                 label=item_no,
-                jurisdiction="广东省江门市" if table_key.startswith("江门") else None,
+                jurisdiction=header.jurisdiction,
                 effective=first.valid_from,
                 expired=first.valid_until,
                 text=f"{first.law_group}　{item_no}　违法行为：{first.matter}\n法律依据：{first.legal_basis}\n{tiers}",
@@ -274,7 +276,7 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
                     "INSERT INTO discretion_rows VALUES (?,?,?,?,?)",
                     [(r.row_id, r.table_key, r.item_no, src, r.model_dump_json()) for r in rows],
                 )
-                titles = _discretion_titles(corpus_dir)
+                headers = _discretion_headers(corpus_dir)
                 by_table: dict[str, list[DiscretionRow]] = defaultdict(list)
                 for r in rows:
                     by_table[r.table_key].append(r)
@@ -283,7 +285,7 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
                         "INSERT INTO units VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                         [
                             _unit_row(u, src, i)
-                            for i, u in enumerate(_discretion_units(trows, titles.get(table_key, table_key)))
+                            for i, u in enumerate(_discretion_units(trows, headers[table_key]))
                         ],
                     )
             con.executemany(
@@ -300,22 +302,15 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
         con.close()
 
 
-def _discretion_titles(corpus_dir: Path) -> dict[str, str]:
-    """Table key → title, read from the CSV's companion header (via the loaded rows' table keys)."""
-    import yaml  # local: only the build needs it
-
-    titles: dict[str, str] = {}
+def _discretion_headers(corpus_dir: Path) -> dict[str, TableHeader]:
+    """Table key → header (title, jurisdiction) of every benchmark table with a CSV."""
+    out: dict[str, TableHeader] = {}
     for csv_path in sorted((corpus_dir / "discretion").glob("*.csv")):
         md = csv_path.with_suffix(".md")
-        if not md.exists():
-            continue
-        text = md.read_text(encoding="utf-8")
-        header = yaml.safe_load(text.split("---", 2)[1]) if text.startswith("---") else {}
-        title = str(header.get("title", csv_path.stem))
-        year = str(header.get("effective_date", ""))[:4]
-        for key in ("江门" + year,):
-            titles[key] = title
-    return titles
+        if md.exists():
+            header = read_table_header(md)
+            out[header.table_key] = header
+    return out
 
 
 def _counts(con: sqlite3.Connection) -> dict[str, int]:
