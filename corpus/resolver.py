@@ -24,6 +24,8 @@ class StatuteSource(Protocol):
 
     def versions(self, law_key: str) -> list[LawVersion]: ...
 
+    def known_law_names(self) -> list[str]: ...
+
 
 class Failure(StrEnum):
     """Why a citation could not be verified."""
@@ -183,7 +185,7 @@ def resolve_ref(
 def resolve_text(text: str, on: date, store: StatuteSource, *, default_law: str | None = None) -> list[Resolution]:
     """Find and resolve every citation in `text`. 本法/本条例 resolve to `default_law` when given."""
     out = []
-    for ref in find_citations(text):
+    for ref in find_citations(text, known_laws=store.known_law_names()):
         # A version hint between the law name and 第, e.g. 《行政复议法》（2017年修正）第九条.
         out.append(resolve_ref(ref, on, store, default_law=default_law, context=text[ref.start : ref.end]))
     return out

@@ -369,6 +369,10 @@ class LawStore:
             out[alias].add(key)
         return out
 
+    def known_law_names(self) -> list[str]:
+        """Every title, key and alias in the store: lets the citation parser cut names exactly."""
+        return sorted(self._aliases)
+
     def law_keys(self) -> list[str]:
         return [k for (k,) in self._con.execute("SELECT DISTINCT law_key FROM law_versions ORDER BY law_key")]
 
