@@ -19,7 +19,9 @@ from rich.table import Table
 
 from api.settings import Settings
 
-app = typer.Typer(help="法审助手 fashen：法条库、检索与法制审核。", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="法审助手 fashen：法条库、检索与法制审核。", no_args_is_help=True, add_completion=False
+)
 corpus_app = typer.Typer(help="法条库：建立与统计。", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
@@ -115,7 +117,9 @@ def corpus_build(
             f"法条库已更新：解析 {len(report.changed)} 个文件，删除 {len(report.removed)} 个，"
             f"用时 {report.seconds:.2f} 秒。"
         )
-    console.print(f"语料版本 {report.corpus_version}；" + "，".join(f"{k} {v}" for k, v in report.counts.items()))
+    console.print(
+        f"语料版本 {report.corpus_version}；" + "，".join(f"{k} {v}" for k, v in report.counts.items())
+    )
 
 
 @corpus_app.command("stats")
@@ -225,6 +229,146 @@ def cite(
         console.print("未找到法条引用。")
     for r in results:
         _print_resolution(r)
+
+
+# ---------------------------------------------------------------------------------------------- review
+
+
+def _case_paths(path: Path) -> list[Path]:
+    from review.intake import case_files
+
+    if path.is_dir():
+        return case_files(path)
+    if not path.exists():
+        raise FileNotFoundError(f"找不到案件文件或目录：{path}")
+    return [path]
+
+
+def _review_one(path: Path, store: Any, settings: Settings) -> tuple[Any, Any]:
+    from review.engine import run_review
+    from review.intake import load_case
+
+    case = load_case(path)
+    return case, run_review(case, store)
+
+
+def _basis(case: Any, store: Any) -> list[str]:
+    from review.opinion import review_basis
+
+    return review_basis(case.jurisdiction, store.policies())
+
+
+@app.command("review")
+@friendly_errors
+def review_cmd(
+    path: Annotated[Path, typer.Argument(help="案件文件（.yaml/.txt/.md/.docx）或目录。")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="输出格式：json | md | html | docx。")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出文件（目录审核时为输出目录）。")
+    ] = None,
+) -> None:
+    """审核案件，生成法制审核意见书草稿（须经审核人核对、修改并签署）。"""
+    from review.intake import IntakeError
+    from review.opinion import render_html, render_markdown
+    from review.report import review_json
+
+    if fmt not in ("json", "md", "html", "docx"):
+        raise ValueError(f"不支持的输出格式“{fmt}”：可选 json、md、html、docx。")
+    s = _settings()
+    store = open_store(s)
+    paths = _case_paths(path)
+    batch = path.is_dir()
+    results: list[tuple[Path, Any, Any]] = []
+    failures: list[tuple[Path, str]] = []
+    for p in paths:
+        try:
+            case, review = _review_one(p, store, s)
+        except IntakeError as e:  # one bad file must not stop a batch
+            if not batch:
+                raise ValueError(str(e)) from e
+            failures.append((p, str(e)))
+            continue
+        results.append((p, case, review))
+
+    if fmt == "json":
+        docs = [review_json(r) for _, _, r in results]
+        text = json.dumps(docs if batch else docs[0], ensure_ascii=False, indent=2)
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
+    else:
+        suffix = {"md": ".md", "html": ".html", "docx": ".docx"}[fmt]
+        for p, case, review in results:
+            target: Path | None
+            if batch:
+                out_dir = output or Path("out")
+                target = out_dir / f"{p.stem}.法制审核意见书{suffix}"
+            else:
+                target = output
+            if fmt == "docx":
+                from review.docx_writer import write_docx
+
+                target = target or Path(f"{p.stem}.法制审核意见书.docx")
+                write_docx(case, review, _basis(case, store), target)
+                err_console.print(f"已写入 {target}")
+                continue
+            render = render_markdown if fmt == "md" else render_html
+            text = render(case, review, _basis(case, store))
+            if target is None:
+                sys.stdout.write(text)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+                err_console.print(f"已写入 {target}")
+    if batch and fmt != "json":
+        _print_summary(results)
+    for p, msg in failures:
+        err_console.print(f"[red]未能读取[/red] {p.name}：{msg}")
+    if failures:
+        raise typer.Exit(2)
+
+
+def _print_summary(results: list[tuple[Path, Any, Any]]) -> None:
+    from review.models import Criterion
+
+    t = Table("案件", "结论", *[c.title for c in Criterion], title="审核汇总")
+    for _, _, review in results:
+        verdicts = {r.criterion: r.verdict.value for r in review.criteria}
+        t.add_row(review.case_id, review.conclusion.value, *[verdicts[c] for c in Criterion])
+    err_console.print(t)
+
+
+@app.command("selfcheck")
+@friendly_errors
+def selfcheck(
+    path: Annotated[Path, typer.Argument(help="案件文件（.yaml/.txt/.md/.docx）。")],
+    as_json: JsonOpt = False,
+) -> None:
+    """承办人自查：报送法制审核前应改正（✗）或核实（?）的事项清单。"""
+    from review.report import selfcheck_lines
+
+    s = _settings()
+    store = open_store(s)
+    case, review = _review_one(path, store, s)
+    lines = selfcheck_lines(review)
+    if as_json:
+        _emit_json(
+            {
+                "case_id": review.case_id,
+                "items": [{"criterion": c.value, "mark": m, "text": t} for c, m, t in lines],
+            }
+        )
+        return
+    console.print(f"[bold]自查清单：{case.title or case.case_id}[/bold]（✗ 须改正　? 须核实　✓ 已核对）")
+    current = None
+    for criterion, mark, text in lines:
+        if criterion != current:
+            console.print(f"\n[bold]{criterion.title}[/bold]")
+            current = criterion
+        colour = {"✗": "red", "?": "yellow", "✓": "green"}[mark]
+        console.print(f"  [{colour}]{mark}[/{colour}] {text}")
 
 
 def main() -> None:  # pragma: no cover - console entry

