@@ -47,7 +47,8 @@ class CalendarNotCoveredError(ValueError):
     def __init__(self, day: dt.date) -> None:
         self.day = day
         super().__init__(
-            f"无法精确计算工作日：chinese_calendar 未收录{day.year}年的法定节假日和调休安排（{day.isoformat()}）。"
+            f"无法精确计算工作日：chinese_calendar 未收录{day.year}年的法定节假日和调休安排"
+            f"（{day.isoformat()}）。"
             "请升级 chinesecalendar 软件包，或改用 working_day_deadline() 按周一至周五推算后人工核对。"
         )
 
@@ -103,7 +104,8 @@ def working_day_deadline(start: dt.date, n: int) -> Deadline:
             verdict = _weekday_fallback(day)
         if verdict:
             counted += 1
-    return Deadline(date=day, calendar_exact=exact, basis=WORKING_DAY_BASIS + ("" if exact else FALLBACK_NOTE))
+    basis = WORKING_DAY_BASIS + ("" if exact else FALLBACK_NOTE)
+    return Deadline(date=day, calendar_exact=exact, basis=basis)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
@@ -161,7 +163,8 @@ def deadline_end(start: dt.date, days: int) -> Deadline:
     if days < 0:
         raise ValueError(f"期间天数不能为负数：{days}")
     end, exact = _roll_to_working_day(start + dt.timedelta(days=days))
-    return Deadline(date=end, calendar_exact=exact, basis=NATURAL_DAY_BASIS + ("" if exact else FALLBACK_NOTE))
+    basis = NATURAL_DAY_BASIS + ("" if exact else FALLBACK_NOTE)
+    return Deadline(date=end, calendar_exact=exact, basis=basis)
 
 
 def month_deadline_end(start: dt.date, months: int) -> Deadline:

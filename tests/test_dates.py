@@ -111,7 +111,11 @@ def test_add_months(start: dt.date, months: int, expected: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("a", "days", "b"),
-    [(D(2025, 7, 3), 15, D(2025, 7, 18)), (D(2024, 2, 28), 2, D(2024, 3, 1)), (D(2025, 1, 1), -1, D(2024, 12, 31))],
+    [
+        (D(2025, 7, 3), 15, D(2025, 7, 18)),
+        (D(2024, 2, 28), 2, D(2024, 3, 1)),
+        (D(2025, 1, 1), -1, D(2024, 12, 31)),
+    ],
 )
 def test_calendar_days(a: dt.date, days: int, b: dt.date) -> None:
     assert add_calendar_days(a, days) == b
