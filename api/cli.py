@@ -371,6 +371,15 @@ def selfcheck(
         console.print(f"  [{colour}]{mark}[/{colour}] {text}")
 
 
+def _register_subcommands() -> None:
+    from api.cli_eval import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_subcommands()
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 
