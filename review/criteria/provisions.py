@@ -1,0 +1,466 @@
+"""Reading statute text the way a reviewer does when checking a decision's legal basis and procedure.
+
+Shared by the `law` and `procedure` criteria (and usable by the others):
+
+* what a penalty provision penalises — the provisions named in its "违反本条例第三十五条第一款第（一）项、
+  第（二）项…规定的" clauses, including references inside the same article ("违反第三款规定的",
+  "前款", "本条第一款第三项"), which Beijing regulations use when duty and penalty sit in one article;
+* which sub-units (款/项) of an article a law's penalty clauses tell apart — a citation that stops above
+  them is imprecise;
+* how well each 项 of a paragraph matches the facts found, to tell a wrong 项 from a right one;
+* the competent department a penalty clause names ("由城市管理综合执法部门…");
+* the law name as written in a citation, to tell an abbreviation from the full title;
+* the party-kind and hearing thresholds used by the procedure checks.
+
+Everything here is pure text analysis of verbatim store text; nothing is hand-typed law.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from corpus.citations import find_citations
+from corpus.models import Article, LawVersion, Paragraph
+from corpus.numerals import cn_to_int
+from review.models import Case, PartyKind
+
+# ---------------------------------------------------------------- local-practice assumptions (not corpus law)
+
+# 《中华人民共和国行政处罚法》第六十三条第一款第（一）项、第（二）项 require telling the party of the right to
+# a hearing before a 较大数额 fine or confiscation. What counts as 较大数额 is fixed by each province or
+# ministry and is NOT in the corpus. These numbers are a conservative local-practice ASSUMPTION (the level
+# used by many departmental hearing rules), not law: at or above them a hearing notice is treated as
+# required; between the "verify" and the "required" level the reviewer is asked to check the local
+# standard. Adjust them to the jurisdiction's published standard.
+HEARING_LARGE_FINE_PERSON = 10_000.0
+HEARING_LARGE_FINE_ORG = 100_000.0
+HEARING_VERIFY_FINE_PERSON = 5_000.0
+HEARING_VERIFY_FINE_ORG = 50_000.0
+
+# Penalty kinds that always call for a hearing notice:
+# 《中华人民共和国行政处罚法》第六十三条第一款第（三）项、第（四）项
+# (降低资质等级、吊销许可证件；责令停产停业、责令关闭、限制从业).
+HEARING_KINDS: tuple[str, ...] = ("降低资质等级", "吊销许可证件", "责令停产停业", "责令关闭", "限制从业")
+
+# ---------------------------------------------------------------- party kind
+
+
+def party_is_person(case: Case) -> bool | None:
+    """True for a 自然人 or 个体工商户 (民法典 第五十四条: a natural person doing business), False for an
+    organisation, None when neither the record nor the draft tells.
+
+    Without the record, the draft's identifier tells: a 身份证号 is a person; a 统一社会信用代码 starting with
+    92 is a 个体工商户 (GB 32100-2015 登记管理部门码 9 + 机构类别码 2), other codes are organisations.
+    """
+    party = case.record.party
+    if party is not None and party.kind is not None:
+        return party.kind in (PartyKind.NATURAL_PERSON, PartyKind.INDIVIDUAL_BUSINESS)
+    draft = case.draft
+    if draft.party_id_kind == "id_card":
+        return True
+    if draft.party_id_kind == "uscc" and draft.party_id:
+        return draft.party_id.startswith("92")
+    return None
+
+
+def hearing_level(case: Case) -> tuple[str, str | None]:
+    """Whether the penalty is one 第六十三条 requires a hearing notice for.
+
+    Returns ("required" | "verify" | "no", reason). Uses the thresholds above (assumption, see there).
+    """
+    draft = case.draft
+    heavy = [k for k in draft.penalty_kinds if k in HEARING_KINDS]
+    if heavy:
+        return "required", f"处罚种类为{'、'.join(heavy)}"
+    person = party_is_person(case)
+    amounts = [(a.yuan, label) for a, label in ((draft.fine, "罚款"), (draft.confiscation, "没收违法所得"))
+               if a is not None]
+    if not amounts:
+        return "no", None
+    if person is None:
+        # Unknown party: "required" only at the organisation level, "verify" from the person level.
+        large, maybe, who = HEARING_LARGE_FINE_ORG, HEARING_VERIFY_FINE_PERSON, "当事人（类别未知）"
+    elif person:
+        large, maybe, who = HEARING_LARGE_FINE_PERSON, HEARING_VERIFY_FINE_PERSON, "自然人（含个体工商户）"
+    else:
+        large, maybe, who = HEARING_LARGE_FINE_ORG, HEARING_VERIFY_FINE_ORG, "法人或者其他组织"
+    for value, label in amounts:
+        if value >= large:
+            return "required", f"对{who}{label}{value:,.0f}元，达到较大数额参考标准{large:,.0f}元"
+    for value, label in amounts:
+        if value >= maybe:
+            return "verify", (
+                f"对{who}{label}{value:,.0f}元，可能达到当地较大数额标准（参考{maybe:,.0f}元起需核实）"
+            )
+    return "no", None
+
+
+# ---------------------------------------------------------------- provisions a penalty clause refers to
+
+
+@dataclass(frozen=True)
+class ProvisionRef:
+    """A provision named in statute text. `law` None = the same law as the text it was read from."""
+
+    article: int
+    suffix: int = 0
+    paragraph: int | None = None
+    item: int | None = None
+    law: str | None = None
+
+    def compatible(self, article: int, suffix: int, paragraph: int | None, item: int | None) -> bool:
+        """True when the two can be the same provision: equal article, 款/项 equal where both give one."""
+        if (self.article, self.suffix) != (article, suffix):
+            return False
+        if self.paragraph is not None and paragraph is not None and self.paragraph != paragraph:
+            return False
+        return self.item is None or item is None or self.item == item
+
+    @property
+    def label(self) -> str:
+        from corpus.citations import format_citation
+
+        return format_citation(None, self.article, self.suffix, self.paragraph, self.item)
+
+
+_N = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百]+)"
+# A clause naming what is penalised: 违反…规定 / 有…行为 (up to 160 characters, within one sentence).
+_VIOLATION_CLAUSE_RE = re.compile(
+    r"违反(?P<body>[^。；]{0,160}?)(?:的)?规定"
+    r"|有(?P<acts>(?:本条|前款|第)[^。；]{0,80}?)行为"
+)
+_RELATIVE_RE = re.compile(
+    rf"(?P<scope>本条(?:第(?P<p1>{_N})款)?|前款|第(?P<p2>{_N})款)"
+    rf"(?P<items>(?:[、，和及与或至到]*第?[（(]?{_N}[）)]?项)*)"
+)
+_ITEM_NO_RE = re.compile(rf"(?P<sep>至|到)?\s*第?[（(]?(?P<n>{_N})[）)]?项")
+_PENALTY_WORDS_RE = re.compile(
+    r"罚款|警告|没收|吊销|暂扣|停产|停业|责令关闭|予以关闭|拘留|通报批评|降低资质|限制从业|规定处理|规定处罚|予以处罚"
+)
+
+
+def _int(text: str) -> int | None:
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return None
+
+
+def _items(text: str) -> list[int]:
+    out: list[int] = []
+    for m in _ITEM_NO_RE.finditer(text):
+        n = _int(m.group("n"))
+        if n is None:
+            continue
+        if m.group("sep") and out and n > out[-1]:
+            out.extend(range(out[-1] + 1, n + 1))
+        elif n not in out:
+            out.append(n)
+    return out
+
+
+def refs_in_clause(text: str, article: int, suffix: int, paragraph: int | None) -> list[ProvisionRef]:
+    """Provisions named in one 违反…规定 / 有…行为 clause of article `article`, paragraph `paragraph`."""
+    refs: list[ProvisionRef] = []
+    masked = list(text)
+    try:
+        found = find_citations(text)
+    except ValueError:
+        found = []
+    for ref in found:
+        law = None if ref.self_reference or ref.law_name is None else ref.law_name
+        refs.append(ProvisionRef(ref.article_no, ref.article_suffix, ref.paragraph, ref.item, law))
+        masked[ref.start : ref.end] = "□" * (ref.end - ref.start)
+    rest = "".join(masked)
+    for m in _RELATIVE_RE.finditer(rest):
+        scope = m.group("scope")
+        if scope == "前款":
+            if paragraph is None or paragraph < 2:
+                continue
+            para: int | None = paragraph - 1
+        else:
+            number = m.group("p1") or m.group("p2")
+            para = _int(number) if number else None
+            if number and para is None:
+                continue
+        items = _items(m.group("items") or "")
+        if scope.startswith("本条") and para is None and items:
+            para = paragraph  # 本条第三项 in a single-paragraph article
+        targets: list[int | None] = [*items] or [None]
+        for item in targets:
+            refs.append(ProvisionRef(article, suffix, para, item))
+    return refs
+
+
+def penalised_in_text(text: str, article: int, suffix: int, paragraph: int | None) -> list[ProvisionRef]:
+    """Every provision whose violation `text` (a paragraph or item of a penalty article) penalises."""
+    out: list[ProvisionRef] = []
+    for m in _VIOLATION_CLAUSE_RE.finditer(text):
+        body = m.group("body") if m.group("body") is not None else m.group("acts")
+        for ref in refs_in_clause(body, article, suffix, paragraph):
+            if ref not in out:
+                out.append(ref)
+    return out
+
+
+def is_penalty_text(text: str) -> bool:
+    """True when the text imposes (or refers to) a penalty: 罚款, 警告, 没收, 吊销 … or 按照…规定处理."""
+    return bool(_PENALTY_WORDS_RE.search(text))
+
+
+def _lead_in(paragraph: Paragraph) -> str:
+    """A paragraph's text before its first item."""
+    if not paragraph.items:
+        return paragraph.text
+    cut = paragraph.text.find(paragraph.items[0].text)
+    return paragraph.text[:cut] if cut > 0 else paragraph.text
+
+
+def cited_unit_paragraphs(article: Article, paragraph: int | None, item: int | None) -> list[Paragraph]:
+    """The paragraphs a citation covers (resolver semantics: 第X条第（Y）项 = first itemised paragraph)."""
+    if paragraph is not None:
+        return [article.paragraphs[paragraph - 1]] if 0 < paragraph <= len(article.paragraphs) else []
+    if item is not None:
+        return [p for p in article.paragraphs if p.items][:1]
+    return list(article.paragraphs)
+
+
+def _duty_refs(article: Article, refs: Iterable[ProvisionRef]) -> list[ProvisionRef]:
+    """Drop references to the article's own penalty paragraphs: "有前款第二项…行为" points at an act described
+    in a 罚则 (消防法 第六十条第二款 → 第一款 items), not at the duty violated."""
+    out = []
+    for r in refs:
+        if r.law is None and (r.article, r.suffix) == (article.no, article.suffix):
+            paras = [article.paragraphs[r.paragraph - 1]] if r.paragraph and r.paragraph <= len(
+                article.paragraphs) else ([] if r.paragraph else list(article.paragraphs))
+            if any(is_penalty_text(p.text) for p in paras):
+                continue
+        out.append(r)
+    return out
+
+
+def penalised_by(
+    article: Article, paragraph: int | None = None, item: int | None = None
+) -> list[ProvisionRef]:
+    """Provisions the cited unit of a penalty article penalises; empty when its text names none
+    (e.g. 违反本法规定，有下列行为之一的 — then the acts are described, not referenced)."""
+    refs: list[ProvisionRef] = []
+    for para in cited_unit_paragraphs(article, paragraph, item):
+        if item is not None and 0 < item <= len(para.items):
+            found = penalised_in_text(para.items[item - 1].text, article.no, article.suffix, para.no)
+            if not found:  # 按照下列规定处罚：… the lead-in names the provision
+                found = penalised_in_text(_lead_in(para), article.no, article.suffix, para.no)
+        else:
+            found = penalised_in_text(para.text, article.no, article.suffix, para.no)
+        refs.extend(r for r in _duty_refs(article, found) if r not in refs)
+    return refs
+
+
+# Subunits referenced by the penalty clauses of a law version: (law_key, effective, count) → index.
+_SUBUNIT_CACHE: dict[tuple[str, str, int], dict[tuple[int, int], set[tuple[int | None, int | None]]]] = {}
+
+
+def penalty_reference_index(version: LawVersion) -> dict[tuple[int, int], set[tuple[int | None, int | None]]]:
+    """(article, suffix) → the (款, 项) of it that the law's own penalty clauses name."""
+    key = (version.law_key, version.effective.isoformat(), len(version.articles))
+    cached = _SUBUNIT_CACHE.get(key)
+    if cached is not None:
+        return cached
+    index: dict[tuple[int, int], set[tuple[int | None, int | None]]] = {}
+    for art in version.articles:
+        if "违反" not in art.text and "有本条" not in art.text and "有前款" not in art.text:
+            continue
+        for para in art.paragraphs:
+            if not is_penalty_text(para.text):
+                continue
+            for ref in _duty_refs(art, penalised_in_text(para.text, art.no, art.suffix, para.no)):
+                if ref.law is None:
+                    index.setdefault((ref.article, ref.suffix), set()).add((ref.paragraph, ref.item))
+    if len(_SUBUNIT_CACHE) > 256:
+        _SUBUNIT_CACHE.clear()
+    _SUBUNIT_CACHE[key] = index
+    return index
+
+
+def finer_units_distinguished(
+    version: LawVersion, article: Article, paragraph: int | None, item: int | None = None
+) -> list[tuple[int | None, int | None]]:
+    """Sub-units below the cited level that the law's own penalty clauses tell apart, e.g. 第一款, 第二款,
+    第三款 when 第三十五条 is cited and its 第五款 penalises "违反第一款…违反第二款…违反第三款规定的" with
+    different fines. Empty when the citation is as fine as the law needs."""
+    if item is not None:
+        return []
+    named = penalty_reference_index(version).get((article.no, article.suffix), set())
+    if paragraph is None:
+        if len(article.paragraphs) >= 2:
+            return sorted({(p, None) for p, _ in named if p is not None}, key=_sort_key)
+        if len(article.paragraphs[0].items) < 2:
+            return []
+        return sorted({(1, i) for p, i in named if p in (None, 1) and i is not None}, key=_sort_key)
+    para = article.paragraphs[paragraph - 1] if 0 < paragraph <= len(article.paragraphs) else None
+    if para is None or len(para.items) < 2:
+        return []
+    return sorted({(p, i) for p, i in named if p == paragraph and i is not None}, key=_sort_key)
+
+
+def _sort_key(unit: tuple[int | None, int | None]) -> tuple[int, int]:
+    return (unit[0] or 0, unit[1] or 0)
+
+
+def penalty_paragraphs(article: Article) -> list[int]:
+    """Numbers of the paragraphs of an article that impose or refer to a penalty."""
+    return [p.no for p in article.paragraphs if is_penalty_text(p.text)]
+
+
+# ---------------------------------------------------------------- competent department
+
+_DEPARTMENT_RE = re.compile(
+    r"由(?P<dept>[^，。；：]{2,50}?(?:部门|机关|机构|办事处|人民政府|局|委员会))(?:按照职责|依照|依据|根据|责令|给予|处|没收|对|予以)"
+)
+
+
+def penalty_department(text: str) -> str | None:
+    """The department a penalty clause names ("由城市管理综合执法部门责令…" → 城市管理综合执法部门)."""
+    m = _DEPARTMENT_RE.search(text)
+    return m.group("dept") if m else None
+
+
+# ---------------------------------------------------------------- items against the facts
+
+_ITEM_MARK_RE = re.compile(r"^\s*[（(][一二三四五六七八九十0-9]+[）)]")
+_CITATION_SPAN_RE = re.compile(
+    rf"(?:本条例|本法|本规定|本办法)?第{_N}条(?:第{_N}款)?(?:第[（(]?{_N}[）)]?项)?"
+)
+# Words every item of a penalty or duty list shares: they say nothing about which act it is.
+_GENERIC = frozenset({
+    "违反", "规定", "本法", "本条", "条例", "行为", "单位", "个人", "或者", "以上", "以下", "按照", "国家",
+    "有关", "其他", "责令", "改正", "罚款", "处罚", "部门", "应当", "不得", "进行", "使用", "要求", "符合",
+    "标准", "未按", "设置", "情形", "法律", "法规", "行政", "相关", "人员", "以及", "并且", "措施", "采取",
+    "规范", "管理",
+})
+_NON_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    text = _CITATION_SPAN_RE.sub("|", _ITEM_MARK_RE.sub("", text))
+    grams: set[str] = set()
+    for run in _NON_CJK_RE.split(text):
+        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+    return {g for g in grams if g not in _GENERIC}
+
+
+@dataclass(frozen=True)
+class ItemMatch:
+    """How many distinctive two-character terms of an item appear in the facts."""
+
+    item: int
+    score: int
+    shared: tuple[str, ...]
+
+
+def item_matches(paragraph: Paragraph, facts: str) -> list[ItemMatch]:
+    """Score every item of a paragraph against the facts; terms common to most items are ignored."""
+    if len(paragraph.items) < 2:
+        return []
+    grams = [_bigrams(it.text) for it in paragraph.items]
+    counts: dict[str, int] = {}
+    for g in grams:
+        for b in g:
+            counts[b] = counts.get(b, 0) + 1
+    limit = max(2, len(grams) // 2)
+    out = []
+    for it, g in zip(paragraph.items, grams, strict=True):
+        distinctive = sorted(b for b in g if counts[b] < limit and b in facts)
+        out.append(ItemMatch(it.no, len(distinctive), tuple(distinctive)))
+    return out
+
+
+def better_item(paragraph: Paragraph, cited_item: int, facts: str) -> tuple[ItemMatch, ItemMatch] | None:
+    """(cited, better) when another item of the paragraph clearly matches the facts and the cited one not.
+
+    "Clearly": the other item shares at least 4 distinctive terms with the facts, at least three times as
+    many as the cited item, and the cited item shares at most 2. Otherwise None (no guessing).
+    """
+    matches = item_matches(paragraph, facts)
+    cited = next((m for m in matches if m.item == cited_item), None)
+    if cited is None:
+        return None
+    others = sorted((m for m in matches if m.item != cited_item), key=lambda m: -m.score)
+    if not others:
+        return None
+    best = others[0]
+    runner_up = others[1].score if len(others) > 1 else 0
+    if (best.score >= 4 and cited.score <= 2 and best.score >= max(3 * cited.score, cited.score + 4)
+            and best.score > runner_up):
+        return cited, best
+    return None
+
+
+# ---------------------------------------------------------------- law names as written
+
+_VERSION_SUFFIX_RE = re.compile(r"[（(][^（）()]*(?:年|修正|修订|试行|版)[^（）()]*[）)]$")
+
+
+def written_law_name(citation_text: str) -> str | None:
+    """The law name inside the leading 《》 of a citation as written, or None (该法, 本条例, a bare 第X条)."""
+    text = citation_text.strip()
+    if not text.startswith("《"):
+        return None
+    end = text.find("》")
+    return text[1:end].strip() if end > 1 else None
+
+
+def bare_title(title: str) -> str:
+    """A law title without a trailing version note: 中华人民共和国行政复议法（2017年修正） → …行政复议法."""
+    return _VERSION_SUFFIX_RE.sub("", title.strip())
+
+
+def defined_abbreviations(text: str) -> set[str]:
+    """Short names the draft itself defines: （以下简称《行政处罚法》） or （以下简称“处罚法”）."""
+    return {m.group(1) for m in re.finditer(r"以下简称[《“\"「]?([^》”\"」）)，,]{2,30})", text)}
+
+
+def _terms(text: str) -> set[str]:
+    grams = {text[i : i + 2] for i in range(len(text) - 1)} - {"规定", "本法", "条例", "的规", "本条"}
+    return {g for g in grams if not _NON_CJK_RE.search(g)}
+
+
+def similarity(a: str, b: str) -> float:
+    """Share of `a`'s two-character terms found in `b` (0..1); a cheap measure of what a text is about."""
+    grams = _terms(a)
+    if not grams:
+        return 0.0
+    return sum(1 for g in grams if g in b) / len(grams)
+
+
+def shared_terms(a: str, b: str) -> int:
+    """How many distinct two-character terms two texts share."""
+    return len(_terms(a) & _terms(b))
+
+
+def shared_phrases(a: str, b: str, min_len: int = 2) -> list[str]:
+    """Maximal runs of `a` (Chinese characters only) also found in `b`, longest first, no repeats."""
+    out: list[str] = []
+    for run in _NON_CJK_RE.split(_ITEM_MARK_RE.sub("", a)):
+        i = 0
+        while i < len(run):
+            j = i + min_len
+            if run[i:j] not in b or j > len(run):
+                i += 1
+                continue
+            while j < len(run) and run[i : j + 1] in b:
+                j += 1
+            phrase = run[i:j]
+            if phrase not in _GENERIC and not any(phrase in seen for seen in out):
+                out.append(phrase)
+            i = j
+    return sorted(out, key=len, reverse=True)
+
+
+def unit_label(article: Article, paragraph: int | None, item: int | None) -> str:
+    """第三十五条第三款 / 第六十条第一款第（三）项 for a unit of `article`."""
+    from corpus.citations import format_citation
+
+    return format_citation(None, article.no, article.suffix, paragraph, item)
