@@ -32,7 +32,7 @@ from corpus.models import (
 from corpus.policy import parse_policy_file, policy_files
 from corpus.statutes import link_versions, parse_statute_file
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -269,7 +269,9 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
                 )
             if rows is not None:
                 con.execute("DELETE FROM discretion_rows")
-                con.execute("DELETE FROM units WHERE kind='discretion'")
+                # Only the table's own units: discretion *text* documents are policy-parsed units of kind
+                # discretion too, and must survive a change of the table.
+                con.execute("DELETE FROM units WHERE unit_id LIKE 'discretion:%'")
                 csv_files = sorted(rel for rel, k in files.items() if k == "discretion" and rel.endswith(".csv"))
                 src = csv_files[0] if csv_files else "discretion"
                 con.executemany(
@@ -377,13 +379,22 @@ class LawStore:
         return [k for (k,) in self._con.execute("SELECT DISTINCT law_key FROM law_versions ORDER BY law_key")]
 
     def find_law(self, name: str) -> str | None:
-        """Law key for a name as written in a citation (full title, short title, common alias), or None."""
+        """Law key for a name as written in a citation (full title, short title, common alias), or None.
+
+        Abbreviations that are not in the alias table (控烟条例, 北京市停车条例, 行罚法) are accepted when
+        their characters appear in order in exactly one title of the same kind (法 / 条例 / 规定 …); an
+        abbreviation that fits two laws (市容条例) stays unresolved rather than guessed.
+        """
         name = name.strip().strip("《》〈〉<>")
         for variant in law_name_variants(name):
             keys = self._aliases.get(variant)
             if keys and len(keys) == 1:
                 return next(iter(keys))
-        return None
+        return abbreviation_match(name, self._titles)
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return dict(self._con.execute("SELECT DISTINCT title, law_key FROM law_versions").fetchall())
 
     def versions(self, law_key: str) -> list[LawVersion]:
         """All versions of a law, oldest first."""
@@ -463,6 +474,29 @@ class LawStore:
             d = json.loads(js)
             out[d["doc_key"]] = {"title": d["title"], "doc_no": d.get("doc_no"), "issuer": d.get("issuer")}
         return out
+
+
+# Document-kind endings: an abbreviation keeps the kind of its law (控烟条例 is a 条例, never a 法).
+_KIND_ENDINGS = ("实施条例", "条例", "规定", "办法", "细则", "解释", "决定", "法")
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def abbreviation_match(name: str, titles: dict[str, str]) -> str | None:
+    """The one law key whose title contains `name`'s characters in order and ends in the same kind."""
+    name = name.removeprefix("中华人民共和国")
+    ending = next((e for e in _KIND_ENDINGS if name.endswith(e)), None)
+    if ending is None or len(name) < 3:
+        return None
+    keys = {
+        key
+        for title, key in titles.items()
+        if title.endswith(ending) and _is_subsequence(name, title.removeprefix("中华人民共和国"))
+    }
+    return next(iter(keys)) if len(keys) == 1 else None
 
 
 def _to_unit(r: Sequence[object]) -> SearchUnit:

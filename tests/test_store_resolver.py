@@ -31,6 +31,11 @@ def test_store_counts_every_kind(store: LawStore) -> None:
     assert counts["laws"] >= 58 and counts["law_versions"] == counts["laws"] + 1  # 行政复议法 has two versions
     assert counts["statute"] > 4000 and counts["policy"] > 50 and counts["discretion"] >= 165
     assert counts["discretion_rows"] == 872
+    # The benchmark table gives one unit per matter; the discretion rules kept as text give sections.
+    table = [u for u in store.units(DocKind.DISCRETION) if u.unit_id.startswith("discretion:")]
+    text = [u for u in store.units(DocKind.DISCRETION) if u.unit_id.startswith("policy:")]
+    assert len(table) == 165 and len(text) > 100
+    assert any(u.title == "广东省生态环境行政处罚自由裁量权规定" for u in text)
 
 
 def test_units_carry_verbatim_text_and_dates(store: LawStore) -> None:
