@@ -231,6 +231,180 @@ def cite(
         _print_resolution(r)
 
 
+# ---------------------------------------------------------------------------------------------- search
+
+
+def search_service(settings: Settings | None = None) -> Any:
+    from retrieval.service import SearchService
+
+    return SearchService(settings or _settings())
+
+
+@app.command("index")
+@friendly_errors
+def index_cmd(as_json: JsonOpt = False) -> None:
+    """建立或增量更新向量索引（ChromaDB + sentence-transformers；只嵌入新增或变化的段落）。"""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    svc = search_service()
+    units = svc.units
+    with console.status("正在加载嵌入模型…"):
+        svc.embedder()
+        svc.vector_store()
+    if as_json:
+        report = svc.index()
+    else:
+        with Progress(
+            TextColumn("嵌入段落"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("剩余"),
+            TimeRemainingColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task("index", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            report = svc.index(progress)
+    out = {
+        "units": len(units),
+        "added": report.added,
+        "updated": report.updated,
+        "deleted": report.deleted,
+        "unchanged": report.unchanged,
+        "seconds": round(report.seconds, 2),
+        "passages_per_second": round(report.passages_per_second, 1),
+        "embedder": svc.embedder().name,
+    }
+    if as_json:
+        _emit_json(out)
+    else:
+        console.print(
+            f"向量索引：新增 {report.added}，更新 {report.updated}，删除 {report.deleted}，未变 {report.unchanged}；"
+            f"用时 {report.seconds:.1f} 秒"
+            + (f"（{report.passages_per_second:.1f} 段/秒）" if report.embedded else "")
+        )
+
+
+def _mode_for(svc: Any, mode: str | None) -> str:
+    if mode in ("bm25", "dense", "hybrid"):
+        return mode
+    if mode is not None:
+        raise ValueError(f"未知的检索模式“{mode}”：可选 hybrid、bm25、dense。")
+    if svc.dense_ready():
+        return "hybrid"
+    err_console.print("[yellow]向量索引尚未建立（fashen index），本次仅用 BM25 检索。[/yellow]")
+    return "bm25"
+
+
+def _print_hits(query: str, hits: list[Any]) -> None:
+    from retrieval.service import hit_json
+
+    console.print(f"[bold]检索：[/bold]{query}")
+    if not hits:
+        console.print("  无结果。")
+    for i, h in enumerate(hits, 1):
+        j = hit_json(h)
+        if j["kind"] == "statute":
+            head = f"《{j['law']}》{j['article']}（{j['version']}施行版）"
+        elif j.get("doc"):
+            head = f"{j['title']} {j['section']}"
+        else:
+            head = f"{j['title']} 第{j['item_no']}项"
+        text = " ".join(h.text.split())
+        console.print(f"{i:>2}. [bold]{head}[/bold] [dim]{j['score']:.4f} {'+'.join(j['sources'])}[/dim]")
+        console.print(f"    {text[:160]}{'…' if len(text) > 160 else ''}")
+
+
+@app.command("search")
+@friendly_errors
+def search_cmd(
+    query: Annotated[str | None, typer.Argument(help="检索内容（可含法条引用）。")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="statute | policy | discretion。")] = None,
+    law: Annotated[str | None, typer.Option("--law", help="只检索某部法规。")] = None,
+    day: DateOpt = None,
+    k: Annotated[int, typer.Option("-k", help="返回条数。")] = 10,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="hybrid | bm25 | dense（默认：有向量索引时 hybrid）。")
+    ] = None,
+    batch: Annotated[
+        Path | None, typer.Option("--batch", help="JSONL 文件：每行 {id, query, date?, kind?}。")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """混合检索法条、政策文件与裁量基准（含引用的检索先经引用解析）。"""
+    from retrieval.service import hit_json
+
+    if kind is not None and kind not in ("statute", "policy", "discretion"):
+        raise ValueError(f"未知的类别“{kind}”：可选 statute、policy、discretion。")
+    svc = search_service()
+    m = _mode_for(svc, mode)
+    if batch is not None:
+        for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                q = json.loads(line)
+                qid, text = q["id"], q["query"]
+            except (json.JSONDecodeError, KeyError, TypeError) as e:
+                raise ValueError(f"{batch} 第{n}行不是有效的检索请求（需要 id 与 query 字段）：{e}") from e
+            qday = date.fromisoformat(q["date"]) if q.get("date") else (parse_day(day) if day else None)
+            hits = svc.search(
+                text, k=q.get("k", k), kind=q.get("kind", kind), law=q.get("law", law), date=qday, mode=m
+            )
+            if as_json:
+                _emit_json({"id": qid, "hits": [hit_json(h) for h in hits]})
+            else:
+                _print_hits(f"[{qid}] {text}", hits)
+        return
+    if not query:
+        raise ValueError("请给出检索内容，或用 --batch 指定批量检索文件。")
+    hits = svc.search(query, k=k, kind=kind, law=law, date=parse_day(day) if day else None, mode=m)
+    if as_json:
+        _emit_json({"query": query, "mode": m, "hits": [hit_json(h) for h in hits]})
+    else:
+        _print_hits(query, hits)
+
+
+@app.command("bench")
+@friendly_errors
+def bench_cmd(
+    dense: Annotated[bool, typer.Option("--dense/--no-dense", help="是否测向量索引与向量/混合检索。")] = True,
+    limit: Annotated[int | None, typer.Option("--limit", help="索引基准只用前 N 个段落。")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="结果 JSON。")] = Path(".fashen/bench.json"),
+) -> None:
+    """基准测试：建库用时、向量索引吞吐（对照直接 encode）、检索延迟 p50/p95、审核速度、峰值内存。"""
+    from evals import bench
+
+    s = _settings()
+    results: dict[str, Any] = {}
+    with console.status("建库基准…"):
+        results["store"] = bench.bench_store(s.corpus_dir)
+    svc = search_service(s)
+    with console.status("审核速度基准…"):
+        cases_dir = s.corpus_dir.parent / "cases" / "examples"
+        results["review"] = bench.bench_review(cases_dir, svc.store)
+    if dense:
+        with console.status("向量索引基准（嵌入全部段落两遍：索引与直接 encode）…"):
+            results["index"] = bench.bench_indexing(svc, limit)
+    with console.status("检索延迟基准…"):
+        results["search_ms"] = bench.bench_search(svc, dense and svc.dense_ready())
+    results["peak_rss_mb"] = bench.peak_rss_mb()
+    bench.write_json(results, output)
+    console.print(bench.format_bench(results))
+    console.print(f"已写入 {output}")
+
+
 # ---------------------------------------------------------------------------------------------- review
 
 
@@ -372,9 +546,11 @@ def selfcheck(
 
 
 def _register_subcommands() -> None:
+    from api.cli_cases import cases_app
     from api.cli_eval import eval_app
 
     app.add_typer(eval_app, name="eval")
+    app.add_typer(cases_app, name="cases")
 
 
 _register_subcommands()
