@@ -146,5 +146,40 @@ def eval_real(
 
 
 # ---------------------------------------------------------------------------------------------- retrieval
-# RESERVED for the lead: `fashen eval retrieval` (R@k / MRR over evals/data/retrieval_queries.jsonl) is
-# added here later. Not implemented in this module on purpose.
+
+
+@eval_app.command("retrieval")
+@_friendly
+def retrieval_cmd(
+    modes: Annotated[
+        str, typer.Option("--modes", help="逗号分隔：bm25,dense,hybrid。")
+    ] = "bm25,dense,hybrid",
+    k: Annotated[int, typer.Option("-k", help="每个检索取前 k 条。")] = 10,
+    queries_path: Annotated[
+        Path | None, typer.Option("--queries", help="检索评测集 JSONL（默认内置集）。")
+    ] = None,
+    show_misses: Annotated[bool, typer.Option("--misses", help="列出 hybrid 前5未命中的检索。")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """检索评测：按检索类型统计 BM25、向量、混合检索的 R@1、R@5、MRR。"""
+    from api.cli import search_service
+    from evals.retrieval_eval import evaluate, misses
+    from evals.retrieval_metrics import format_table, load_queries
+
+    wanted = [m.strip() for m in modes.split(",") if m.strip()]
+    bad = [m for m in wanted if m not in ("bm25", "dense", "hybrid")]
+    if bad:
+        raise ValueError(f"未知的检索模式：{'、'.join(bad)}（可选 bm25、dense、hybrid）。")
+    svc = search_service()
+    if any(m != "bm25" for m in wanted) and not svc.dense_ready():
+        raise ValueError("向量索引尚未建立：请先执行 `fashen index`，或只评测 --modes bm25。")
+    queries = load_queries(queries_path) if queries_path else load_queries()
+    rows, results = evaluate(svc, queries, wanted, k)
+    if as_json:
+        sys.stdout.write(json.dumps([r.model_dump() for r in rows], ensure_ascii=False) + "\n")
+        return
+    console.print(f"检索评测：{len(queries)} 条检索，k={k}")
+    console.print(format_table(rows))
+    if show_misses and "hybrid" in results:
+        for q, top in misses(results, queries, "hybrid"):
+            console.print(f"  ✗ [{q.qtype}] {q.id} {q.query} → {', '.join(top)}")

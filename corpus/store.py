@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 import time
 from collections import defaultdict
@@ -491,11 +492,11 @@ def abbreviation_match(name: str, titles: dict[str, str]) -> str | None:
     ending = next((e for e in _KIND_ENDINGS if name.endswith(e)), None)
     if ending is None or len(name) < 3:
         return None
-    keys = {
-        key
-        for title, key in titles.items()
-        if title.endswith(ending) and _is_subsequence(name, title.removeprefix("中华人民共和国"))
-    }
+    keys = set()
+    for title, key in titles.items():
+        bare = re.sub(r"[（(][^（）()]*[）)]$", "", title).removeprefix("中华人民共和国")  # …规定（试行）
+        if bare.endswith(ending) and _is_subsequence(name, bare):
+            keys.add(key)
     return next(iter(keys)) if len(keys) == 1 else None
 
 

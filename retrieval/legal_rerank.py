@@ -1,0 +1,92 @@
+"""Legal-structure re-ranking: a question about a violation wants the article that punishes it.
+
+Chinese statutes put the duty in one article and the penalty in another that names it ("违反本条例第三十五条
+第一款第（三）项规定的，由……处……罚款"). Text similarity finds the duty article (it describes the conduct);
+the penalty article is found by following that reference backwards. `penalty_index` builds the map once
+from the statute units; `expand_penalty_articles` indexes each penalty article with the words of the
+duties it punishes. `expand_query` adds statutory words for everyday ones from a small thesaurus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from corpus.citations import find_citations
+from corpus.models import DocKind, SearchUnit, article_key
+
+# "违反本条例第三十五条第一款第（一）项、第（二）项……规定" — the span after 违反本X up to 规定/的.
+_VIOLATION_REF = re.compile(r"违反本(?:法|条例|规定|办法|细则)(第[^。；：]{1,120}?)(?:规定|的)")
+
+
+def _article_id(unit_id: str) -> str:
+    return unit_id.split("#a", 1)[0] + "#a"
+
+
+def penalty_index(units: Sequence[SearchUnit]) -> dict[str, list[str]]:
+    """Duty article unit id → penalty article unit ids of the same law version that refer to it."""
+    by_version: dict[str, dict[str, str]] = defaultdict(dict)
+    for u in units:
+        if u.kind is DocKind.STATUTE and "#a" in u.unit_id:
+            prefix, key = u.unit_id.split("#a", 1)
+            by_version[prefix][key] = u.unit_id
+    index: dict[str, list[str]] = defaultdict(list)
+    for u in units:
+        if u.kind is not DocKind.STATUTE or "罚" not in u.text:
+            continue
+        prefix = u.unit_id.split("#a", 1)[0]
+        for m in _VIOLATION_REF.finditer(u.text):
+            for ref in find_citations(m.group(1)):
+                target = by_version[prefix].get(article_key(ref.article_no, ref.article_suffix))
+                if target and target != u.unit_id and u.unit_id not in index[target]:
+                    index[target].append(u.unit_id)
+    return dict(index)
+
+
+def expand_penalty_articles(units: Sequence[SearchUnit], index: dict[str, list[str]]) -> list[SearchUnit]:
+    """Units for the BM25 index where a penalty article also carries the text of the duties it punishes.
+
+    A violation is described in the words of the duty article; attaching those words to the penalty
+    article lets a description of the conduct find the provision that punishes it. Only the index text
+    changes: hits still show the verbatim article.
+    """
+    text_of = {u.unit_id: u.text for u in units}
+    duties: dict[str, list[str]] = defaultdict(list)
+    for duty, penalties in index.items():
+        for p in penalties:
+            duties[p].append(duty)
+    out = []
+    for u in units:
+        extra = [text_of[d] for d in duties.get(u.unit_id, ()) if d in text_of]
+        out.append(u.model_copy(update={"text": u.text + "\n" + "\n".join(extra)}) if extra else u)
+    return out
+
+
+THESAURUS_FILE = Path(__file__).with_name("data") / "legal_thesaurus.yaml"
+
+
+@cache
+def load_thesaurus(path: Path = THESAURUS_FILE) -> dict[str, tuple[str, ...]]:
+    """Colloquial term → statutory terms (strict: a mapping of strings to lists of strings)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in raw.items()
+    ):
+        raise ValueError(f"{path.name} 格式错误：应为“口语词: [法定用语, …]”的映射。")
+    return {k: tuple(v) for k, v in raw.items()}
+
+
+def expand_query(query: str, thesaurus: dict[str, tuple[str, ...]] | None = None) -> str:
+    """The query followed by the statutory terms of the colloquial words it contains (each term once)."""
+    th = load_thesaurus() if thesaurus is None else thesaurus
+    extra: list[str] = []
+    for word, terms in th.items():
+        if word in query:
+            extra.extend(t for t in terms if t not in query and t not in extra)
+    return f"{query} {' '.join(extra)}" if extra else query
