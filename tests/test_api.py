@@ -64,6 +64,6 @@ def test_review_rejects_bad_uploads_in_chinese(client: TestClient) -> None:
     wrong = client.post("/review", files={"file": ("a.exe", b"MZ", "application/octet-stream")})
     assert wrong.status_code == 415 and "不支持的文件类型" in wrong.json()["detail"]
     broken = client.post(
-        "/review", files={"file": ("c.yaml", "case_id: [unclosed\n".encode(), "application/x-yaml")}
+        "/review", files={"file": ("c.yaml", b"case_id: [unclosed\n", "application/x-yaml")}
     )
     assert broken.status_code == 422 and "YAML" in broken.json()["detail"]
