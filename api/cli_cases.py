@@ -94,17 +94,19 @@ def generate_cmd(
     output.write_text(text, encoding="utf-8")
     load_case_with_warnings(output)  # must read back as a case; a Chinese IntakeError otherwise
     expected = case["expected"]
-    console.print(f"已生成 {output}：案件编号 {case['case_id']}，参考结论“{expected['conclusion']}”，"
-                  f"植入缺陷 {', '.join(expected['defects'])}。")
+    console.print(
+        f"已生成 {output}：案件编号 {case['case_id']}，参考结论“{expected['conclusion']}”，"
+        f"植入缺陷 {', '.join(expected['defects'])}。"
+    )
 
 
 @cases_app.command("pack")
 @_friendly
 def pack_cmd(
     directory: Annotated[Path, typer.Argument(help="存放教学案例 YAML 文件的目录。")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="输出的培训手册（.docx）。")
-    ] = Path("booklet.docx"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出的培训手册（.docx）。")] = Path(
+        "booklet.docx"
+    ),
 ) -> None:
     """把目录中的教学案例编成培训手册（DOCX）：每案草稿、案卷摘要、思考题，参考答案另起一页。"""
     from evals.booklet import pack_dir
