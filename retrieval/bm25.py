@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from corpus.models import SearchUnit
-from retrieval.text import TOKENIZER_VERSION, tokenize
+from retrieval.text import tokenize, tokenizer_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def indexed_text(unit: SearchUnit) -> str:
 
 def corpus_hash(units: Sequence[SearchUnit]) -> str:
     """Hash of everything the index depends on: ids, indexed text, tokenizer and BM25 parameters."""
-    h = hashlib.sha256(f"bm25|tok={TOKENIZER_VERSION}|k1={K1}|b={B}|bm25s={bm25s.__version__}".encode())
+    h = hashlib.sha256(f"bm25|tok={tokenizer_fingerprint()}|k1={K1}|b={B}|bm25s={bm25s.__version__}".encode())
     for u in units:
         h.update(b"\x1e")
         h.update(u.unit_id.encode())
@@ -146,7 +146,9 @@ class BM25Index:
 def _as_mask(allowed: set[int] | npt.NDArray[np.bool_], n: int) -> npt.NDArray[np.bool_]:
     if isinstance(allowed, np.ndarray):
         if allowed.shape != (n,):
-            raise ValueError(f"allowed 掩码长度 {allowed.shape} 与索引单元数 {n} 不一致：请按同一单元列表构建掩码。")
+            raise ValueError(
+                f"allowed 掩码长度 {allowed.shape} 与索引单元数 {n} 不一致：请按同一单元列表构建掩码。"
+            )
         return allowed.astype(bool, copy=False)
     mask = np.zeros(n, dtype=bool)
     if allowed:

@@ -8,6 +8,7 @@ as written (Chinese numerals are not converted): resolving citations is the reso
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -16,11 +17,13 @@ from collections.abc import Iterable
 
 import jieba
 
-# Bumped whenever tokenisation changes, so that saved BM25 indexes built with older rules are rebuilt.
-TOKENIZER_VERSION = "1"
+# Bumped whenever the tokenisation code changes; the term lists below are fingerprinted automatically.
+TOKENIZER_VERSION = "2"
 
 # Terms of administrative enforcement that jieba's general dictionary splits; keeping them whole gives
-# the BM25 word channel exact matches on the phrases reviewers actually type.
+# the BM25 word channel exact matches on the phrases reviewers actually type. No entry contains another
+# 4+ character entry: search mode only re-emits 2- and 3-character sub-words, so 没收违法所得 as one word
+# would hide 违法所得.
 LEGAL_TERMS: tuple[str, ...] = (
     "行政处罚",
     "行政强制",
@@ -30,20 +33,17 @@ LEGAL_TERMS: tuple[str, ...] = (
     "行政机关",
     "执法人员",
     "责令改正",
-    "责令限期改正",
     "限期改正",
     "责令停产停业",
     "责令关闭",
     "违法所得",
     "非法财物",
-    "没收违法所得",
     "罚款",
     "警告",
     "通报批评",
     "吊销许可证件",
     "暂扣许可证件",
     "降低资质等级",
-    "限制开展生产经营活动",
     "陈述申辩",
     "陈述权",
     "申辩权",
@@ -58,7 +58,6 @@ LEGAL_TERMS: tuple[str, ...] = (
     "减轻处罚",
     "从重处罚",
     "不予处罚",
-    "不予行政处罚",
     "首违不罚",
     "追责时效",
     "厨余垃圾",
@@ -115,6 +114,15 @@ def _jieba() -> jieba.Tokenizer:
                     tk.add_word(term)
                 _tokenizer = tk
     return _tokenizer
+
+
+def tokenizer_fingerprint() -> str:
+    """Identifies the tokenisation rules (code version, term lists, jieba), for keying saved indexes."""
+    h = hashlib.sha256(f"{TOKENIZER_VERSION}|jieba={jieba.__version__}".encode())
+    for part in (LEGAL_TERMS, sorted(STOPWORDS), sorted(_BIGRAM_SKIP_CHARS)):
+        h.update("\x1f".join(part).encode())
+        h.update(b"\x1e")
+    return h.hexdigest()[:16]
 
 
 def normalize(text: str) -> str:

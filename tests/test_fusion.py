@@ -8,17 +8,40 @@ CASES = [
     # (name, rankings, k, weights, expected ids in order, expected scores or None)
     ("empty", [], 60, None, [], []),
     ("one ranking keeps order", [["a", "b", "c"]], 60, None, ["a", "b", "c"], [1 / 61, 1 / 62, 1 / 63]),
-    ("agreement wins", [["a", "b"], ["b", "a"], ["b"]], 60, None, ["b", "a"], [2 / 61 + 1 / 62, 1 / 61 + 1 / 62]),
-    ("small k rewards the top", [["x", "y", "z"], ["z", "y", "x"]], 1, None, ["x", "z", "y"], [0.75, 0.75, 2 / 3]),
+    (
+        "agreement wins",
+        [["a", "b"], ["b", "a"], ["b"]],
+        60,
+        None,
+        ["b", "a"],
+        [2 / 61 + 1 / 62, 1 / 61 + 1 / 62],
+    ),
+    (
+        "small k rewards the top",
+        [["x", "y", "z"], ["z", "y", "x"]],
+        1,
+        None,
+        ["x", "z", "y"],
+        [0.75, 0.75, 2 / 3],
+    ),
     # equal score (1/61 + 1/62 each) and equal best rank 1: the id decides
     ("tie broken by id", [["b", "a"], ["a", "b"]], 60, None, ["a", "b"], None),
     ("weights", [["a", "b"], ["b", "a"]], 60, [1.0, 3.0], ["b", "a"], [1 / 62 + 3 / 61, 1 / 61 + 3 / 62]),
-    ("zero weight ignores a ranker but keeps its ids", [["a"], ["z"]], 60, [1.0, 0.0], ["a", "z"], [1 / 61, 0.0]),
+    (
+        "zero weight ignores a ranker but keeps its ids",
+        [["a"], ["z"]],
+        60,
+        [1.0, 0.0],
+        ["a", "z"],
+        [1 / 61, 0.0],
+    ),
     ("duplicate in one ranking counts once", [["a", "a", "b"]], 60, None, ["a", "b"], [1 / 61, 1 / 63]),
 ]
 
 
-@pytest.mark.parametrize(("name", "rankings", "k", "weights", "ids", "scores"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "rankings", "k", "weights", "ids", "scores"), CASES, ids=[c[0] for c in CASES]
+)
 def test_rrf_table(
     name: str,
     rankings: list[list[str]],
