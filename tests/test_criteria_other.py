@@ -124,7 +124,11 @@ def test_double_fine(
     [
         ("经查：当事人在人行步道上露天烧烤食品。", "", []),
         ("经查：当事人使用伪造的检验报告。", "", [("other.crime_referral.verify", Severity.HINT, True)]),
-        ("经查：当事人销售假冒产品，涉嫌犯罪。", "", [("other.crime_referral", Severity.GENERAL, False)]),
+        ("经查：当事人销售假冒产品，涉嫌犯罪。", "", [("other.crime_referral", Severity.SEVERE, False)]),
+        # an injury of 轻伤 meets the criminal threshold by itself; 轻微伤 does not
+        ("经查：当事人殴打他人致一人轻伤二级。", "", [("other.crime_referral", Severity.SEVERE, False)]),
+        ("经查：当事人殴打他人致一人轻微伤。", "", []),
+        ("经查：被侵害人的伤情未达到轻伤。", "", []),
         ("经查：当事人销售假冒产品，涉嫌犯罪。", "本机关已将涉嫌犯罪线索移送公安机关。", []),
         ("经查：当事人的行为尚不构成犯罪。", "", []),
     ],
@@ -251,9 +255,15 @@ def test_minor(
             "本决定将依法在执法信息平台公开。",
             [("other.personal_info", Severity.GENERAL, False)],
         ),
+        # the decision served on the party may carry the full number: advice only, no defect
         (
             "当事人：某某水果店\n统一社会信用代码：92110105MA01ABCD2K\n经营者：刘某，身份证号码：11010519880412301X",
             "",
+            [("other.personal_info.advice", Severity.HINT, False)],
+        ),
+        (
+            "当事人：某某水果店\n统一社会信用代码：92110105MA01ABCD2K\n经营者：刘某，身份证号码：11010519880412301X",
+            "本决定书将在北京市行政执法信息服务平台公示。",
             [("other.personal_info", Severity.GENERAL, False)],
         ),
         ("当事人：某某有限公司\n统一社会信用代码：915001027748755486", "", []),

@@ -256,7 +256,9 @@ _INTERNAL_SUFFIX_RE = re.compile(
     r"执法处|法制处)$"
 )
 # Units that ARE agencies (or authorised bodies) although their names end like internal units.
-_OWN_AGENCY_UNIT_RE = re.compile(r"消防救援|公安|交通管理|交警|派出所")
+# 消防救援支队/大队 are 消防救援机构 (消防法 第七十条); traffic 支队/大队 are 公安机关交通管理部门 (道路交通安全法
+# 第五条); a 公安派出所 decides what 治安管理处罚法 第九十一条 leaves to it. Other 队 of a 公安局 are internal.
+_OWN_AGENCY_UNIT_RE = re.compile(r"消防救援|交通管理|交通支队|交通大队|交警|派出所|出入境")
 _REGION_RE = re.compile(
     r"^(?P<prov>[\u4e00-\u9fff]{2,7}?(?:省|自治区))?(?P<city>[^\s区县市]{2,6}?市)?"
     r"(?P<district>[\u4e00-\u9fff]{1,8}?(?:区|县|旗))?"
@@ -290,6 +292,9 @@ def internal_unit_parent(name: str) -> str | None:
     name = normalise_name(name)
     if _OWN_AGENCY_UNIT_RE.search(name):
         return None
+    bureau_end = name.rfind("局") + 1
+    if "公安" in name and 0 < bureau_end < len(name) and re.search(r"(?:支队|大队|中队)$", name):
+        return name[:bureau_end]  # 某公安分局治安支队 is a unit of the 分局
     m = _INTERNAL_SUFFIX_RE.search(name)
     if m is None or m.start() == 0:
         return None
@@ -352,15 +357,26 @@ class NamedDepartments:
         return "、".join(dict.fromkeys(self.phrases))
 
 
+# The verb after the department ends it; 处 inside a name (街道办事处, 管理处) is not the verb 处.
 _ACTOR_RE = re.compile(
     r"由(?P<who>[^。；：“”《》]{2,60}?)"
-    r"(?=按照|依照|依据|根据|责令|处以|处|给予|没收|吊销|暂扣|予以|决定|实施|进行|依法|报经|报请|会同|对其|对当事人|对)"
+    r"(?=按照|依照|依据|根据|责令|处以|(?<!办事)(?<!管理)处|给予|没收|吊销|暂扣|予以|决定|实施|进行|依法|报经|报请|会同"
+    r"|对其|对当事人|对)"
 )
 _DEPT_END_RE = re.compile(r"(?:部门|机关|机构|人民政府|办事处|委员会|局)")
 # Sentences of a law that say who imposes the penalties of the whole law (消防法 第七十条, 市容条例 第十条).
+_LABEL = r"^\s*(?:第[一二三四五六七八九十百千零〇]+条(?:之[一二三四五六七八九十]+)?\s*)?"
 _LAW_CLAUSE_RE = re.compile(
     r"本(?:法|条例|办法|规定|细则|决定)(?:规定)?的(?:行政)?处罚[^。]{0,80}?由"
     r"|对本(?:法|条例|办法|规定|细则)规定的[^。]{0,40}?(?:实施|给予|作出)(?:行政)?处罚"
+    # 治安管理处罚法 第九十一条: “治安管理处罚由县级以上人民政府公安机关决定”, a sentence that opens the article.
+    + "|" + _LABEL + r"[\u4e00-\u9fff]{0,8}处罚由[^。；]{2,40}?决定"
+)
+# The department as the subject of a sentence that punishes under the whole law (道路交通安全法 第八十七条第二款:
+# “公安机关交通管理部门及其交通警察应当依据事实和本法的有关规定对道路交通安全违法行为予以处罚”).
+_SUBJECT_CLAUSE_RE = re.compile(
+    _LABEL + r"(?P<who>[^，。；]{2,30}(?:部门|机关|机构))(?:及其[^，。；]{1,10})?(?:应当)?(?:依据|依照)"
+    r"[^。；]{0,10}本(?:法|条例)[^。；]{0,24}?(?:予以处罚|给予处罚|实施处罚|给予行政处罚)"
 )
 _DEFINED_ALIAS_RE = re.compile(r"(?P<list>[^。；：]{2,120}?)（以下(?:统称|简称)(?P<alias>[^）]{2,12})）")
 # A provision that hands the matter to another law (按照《北京市市容环境卫生条例》的规定处理).
@@ -423,10 +439,22 @@ def law_clause(version: LawVersion, data: AuthorityData | None = None) -> NamedD
     消防法 第七十条's “除应当由公安机关…决定的外” are left out)."""
     for art in version.articles:
         for sentence in re.split(r"[。\n]", art.text):
+            by_subject = _SUBJECT_CLAUSE_RE.match(sentence)
+            if by_subject is not None:
+                found = _reading([by_subject.group("who")], "law", art, data)
+                if found is not None:
+                    return found
             if _LAW_CLAUSE_RE.search(sentence):
                 sentence = _EXCEPTION_RE.sub("", _ARTICLE_LABEL_RE.sub("", sentence.strip()))
                 subject = _SUBJECT_DEPT_RE.match(sentence)
-                phrases = actors_in(sentence) or ([subject.group("who")] if subject else [sentence])
+                # The clause itself says who decides, even where it names 治安管理 (actors_in skips those
+                # sentences as hand-overs to the police).
+                direct = [
+                    m.group("who").strip("，、 ") for m in _ACTOR_RE.finditer(sentence)
+                    if _DEPT_END_RE.search(m.group("who"))
+                ]
+                phrases = (actors_in(sentence) or direct
+                           or ([subject.group("who")] if subject else [sentence]))
                 found = _reading(phrases, "law", art, data)
                 if found is not None:
                     return found

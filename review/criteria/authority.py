@@ -280,6 +280,7 @@ def penalty_kind_power(ctx: ReviewContext) -> RuleOutcome:
             ))
         else:
             out.checked.append("行政拘留由公安机关决定。")
+    _police_station_power(ctx, out, name)
     licence = [k for k in kinds if k in _LICENCE_KINDS]
     if licence:
         provisions = penalty_provisions(ctx)
@@ -300,6 +301,41 @@ def penalty_kind_power(ctx: ReviewContext) -> RuleOutcome:
                 suggestion="附上发证或法定授权的依据；不属于本机关的，应建议发证机关处理。",
             ))
     return out
+
+
+_PUBLIC_ORDER_LAW = "中华人民共和国治安管理处罚法"
+_STATION_SENTENCE_RE = re.compile(r"[^，；。]*可以由公安派出所决定")
+
+
+def _police_station_power(ctx: ReviewContext, out: RuleOutcome, name: str | None) -> None:
+    """A 公安派出所 decides only what 治安管理处罚法（2012年修正）第九十一条 leaves to it (警告、五百元以下的罚款):
+    the kinds and the amount are read from that article's text."""
+    if not name or not normalise_name(name).endswith("派出所"):
+        return
+    if not any(r.law_title and _PUBLIC_ORDER_LAW in r.law_title for _cp, r in penalty_provisions(ctx)):
+        return
+    article = ctx.cite(_PUBLIC_ORDER_LAW, 91, on=ctx.act_date or ctx.decision_date)
+    allowed = _STATION_SENTENCE_RE.search(article.text) if article.verified and article.in_force else None
+    if allowed is None:
+        return
+    from corpus.numerals import find_amount_ranges
+
+    clause = allowed.group().removeprefix("其中")
+    limits = [r.high for r in find_amount_ranges(clause) if r.unit == "yuan" and r.high is not None]
+    draft = ctx.case.draft
+    beyond = [k for k in draft.penalty_kinds if k not in clause]
+    over = bool(limits) and draft.fine is not None and draft.fine.yuan > max(limits)
+    if not beyond and not over:
+        out.checked.append(f"公安派出所决定的处罚在{article.article}规定的权限（{clause}）内。")
+        return
+    what = "、".join(beyond) if beyond else f"罚款{draft.fine.yuan:,.0f}元" if draft.fine else ""
+    out.findings.append(_finding(
+        Severity.SEVERE, "authority.penalty_kind.police_station", "超越职权：公安派出所超出决定权限",
+        f"“{normalise_name(name)}”是公安派出所，依{article.article}只能决定{clause.replace('可以由公安派出所决定', '')}；"
+        f"本决定作出{what}，应由县级以上人民政府公安机关决定。",
+        quote=draft.penalty_text, citations=[article, ctx.cite(LPL, 17)],
+        suggestion="报县级以上公安机关（公安分局、县公安局）以其名义作出决定。",
+    ))
 
 
 # ---------------------------------------------------------------- 3. officers and certificates

@@ -116,6 +116,58 @@ def _penalty_citation(prov: PenaltyProvision) -> Citation:
     return citation_from_resolution(prov.resolution)
 
 
+# 减轻处罚 (below the statutory minimum) needs a ground the law names: 行政处罚法 第三十条（未成年人）、
+# 第三十二条; special laws name their own (治安管理处罚法 第十九条).
+_MITIGATION_GROUND_RE = re.compile(
+    r"第三十二条|第三十条|第十九条|未成年|主动消除|主动减轻|胁迫|诱骗|主动供述[^。；]{0,12}尚未掌握|立功"
+)
+_REDUCED_RE = re.compile(r"(?<![不未])减轻(?:处罚|行政处罚)")
+
+
+def _outside_finding(ctx: ReviewContext, c: ItemCheck) -> Finding:
+    """A fine outside every applicable range: above it is never lawful; below it is 减轻处罚, lawful only on a
+    ground the law names — stated with such a ground, the reviewer checks it rather than the tool concluding."""
+    assert c.provision is not None
+    allowed = "、".join(dict.fromkeys(r.describe() for r in c.ranges))
+    hows = "；".join(dict.fromkeys(m.how for m in c.measured))
+    below = all(
+        m.value is not None and m.value < r.bounds()[0] for r, m in zip(c.ranges, c.measured, strict=True)
+    )
+    text = ctx.case.draft.text
+    cites = (_penalty_citation(c.provision), ctx.cite(PENALTY_LAW, 5, 2))
+    if below and _REDUCED_RE.search(text) and _MITIGATION_GROUND_RE.search(text):
+        return Finding(
+            criterion=Criterion.DISCRETION, severity=Severity.HINT, code="discretion.statutory_range.reduced",
+            title="需核实减轻处罚的法定情形", verify=True,
+            detail=f"决定{hows}，低于{c.provision.label}规定的{allowed}；决定书说明减轻处罚，"
+                   "请核实所述情形属于法律规定应当或者可以减轻处罚的情形，且证据充分。",
+            quote=c.item.text, citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
+            suggestion="核对减轻处罚的法定依据及证据；不属于的，在法定幅度内重新裁量。",
+        )
+    if below:
+        return Finding(
+            criterion=Criterion.DISCRETION, severity=Severity.SEVERE, code="discretion.statutory_range",
+            title="罚款低于法定最低额",
+            detail=(
+                f"决定{hows}，而{c.provision.label}规定的罚款幅度为{allowed}，罚款低于法定最低额。"
+                "在法定幅度以下处罚属减轻处罚，只能依据法律规定的减轻情形（如行政处罚法第三十二条）并说明理由；"
+                "决定书未写明减轻处罚的法定情形，“从轻”只能在幅度内，属明显不当的裁量。"
+            ),
+            quote=c.item.text, citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
+            suggestion=f"在{allowed}的幅度内重新裁量；确有法定减轻情形的，写明依据和事实。拟处罚内容变化的，应重新告知。",
+        )
+    return Finding(
+        criterion=Criterion.DISCRETION, severity=Severity.SEVERE, code="discretion.statutory_range",
+        title="罚款超出法定幅度",
+        detail=(
+            f"决定{hows}，而{c.provision.label}规定的罚款幅度为{allowed}，罚款超出法定幅度，"
+            "属明显不当的裁量；行政处罚法没有在法定幅度以外加重处罚的依据。"
+        ),
+        quote=c.item.text, citations=cites,
+        suggestion=f"在{allowed}的幅度内重新裁量并说明理由；拟处罚内容变化的，应重新告知当事人。",
+    )
+
+
 @rule(
     "discretion.statutory_range",
     Criterion.DISCRETION,
@@ -150,23 +202,7 @@ def statutory_range(ctx: ReviewContext) -> RuleOutcome:
             ranges = "、".join(dict.fromkeys(r.describe() for r in c.inside))
             out.checked.append(f"{how}，在{c.provision.label}规定的{ranges}幅度内。")
         elif c.status == "outside" and c.provision is not None:
-            allowed = "、".join(dict.fromkeys(r.describe() for r in c.ranges))
-            hows = "；".join(dict.fromkeys(m.how for m in c.measured))
-            out.findings.append(
-                Finding(
-                    criterion=Criterion.DISCRETION,
-                    severity=Severity.SEVERE,
-                    code="discretion.statutory_range",
-                    title="罚款超出法定幅度",
-                    detail=(
-                        f"决定{hows}，而{c.provision.label}规定的罚款幅度为{allowed}，罚款超出法定幅度，"
-                        "属明显不当的裁量；行政处罚法没有在法定幅度以外加重处罚的依据。"
-                    ),
-                    quote=c.item.text,
-                    citations=(_penalty_citation(c.provision), ctx.cite(PENALTY_LAW, 5, 2)),
-                    suggestion=f"在{allowed}的幅度内重新裁量并说明理由；拟处罚内容变化的，应重新告知当事人。",
-                )
-            )
+            out.findings.append(_outside_finding(ctx, c))
         elif c.status == "unknown" and c.provision is not None:
             hows = "；".join(dict.fromkeys(m.how for m in c.measured if m.value is None))
             allowed = "、".join(dict.fromkeys(r.describe() for r in c.ranges))
@@ -546,12 +582,31 @@ _ART32_GROUNDS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _NEGATED_RE = re.compile(r"(?:不属于|不存在|未|没有|无)[^，。；]{0,4}$")
 
 
-def _applicable_midpoint(ctx: ReviewContext) -> tuple[float, float, str] | None:
+# The decision's own claim to be lenient, and the words that would justify the top of the range.
+_LENIENT_CLAIM_RE = re.compile(r"(?<![不未])从轻(?:处罚|处理|裁量)?|减轻处罚|(?:法定幅度的|按照|按)?最低(?:额|限|标准)")
+_AGGRAVATING_RE = re.compile(r"(?<![不未无])从重|情节严重|情节恶劣|屡教不改|拒不改正")
+
+
+def _at_maximum(ctx: ReviewContext) -> tuple[float, str] | None:
+    """(fine, range) when a fine equals the top of a closed yuan range it was measured inside."""
+    for c in fine_checks(ctx):
+        for r, m in zip(c.ranges, c.measured, strict=True):
+            if r not in c.inside or r.unit != "yuan" or r.per is not None or m.value is None:
+                continue
+            low, high = r.bounds()
+            if high is not None and high > low and abs(m.value - high) < 1e-6 * max(1.0, high):
+                return c.item.amount, r.describe()
+    return None
+
+
+def applicable_midpoint(ctx: ReviewContext) -> tuple[float, float, str] | None:
     """(fine, midpoint, range text) of the first fine measured inside a closed yuan range."""
     for c in fine_checks(ctx):
         for r in c.inside:
             mid = r.midpoint()
-            if r.unit == "yuan" and r.per is None and mid is not None:
+            # a fixed amount (处五十元罚款) leaves nothing to weigh
+            fixed = r.low is not None and r.high is not None and r.low == r.high
+            if r.unit == "yuan" and r.per is None and mid is not None and not fixed:
                 return c.item.amount, mid, r.describe()
     return None
 
@@ -625,7 +680,7 @@ def mitigation(ctx: ReviewContext) -> RuleOutcome:
         m = pattern.search(record_text)
         if not m or _NEGATED_RE.search(record_text[max(0, m.start() - 8) : m.start()]):
             continue
-        mid = _applicable_midpoint(ctx)
+        mid = applicable_midpoint(ctx)
         high = mid is not None and mid[0] >= mid[1]
         if not re.search(r"从轻|减轻", text) or high:
             out.findings.append(
@@ -648,7 +703,27 @@ def mitigation(ctx: ReviewContext) -> RuleOutcome:
                 )
             )
         break
-    mid = _applicable_midpoint(ctx)
+    top = _at_maximum(ctx)
+    claims = _LENIENT_CLAIM_RE.search(text)
+    if top is not None and (claims or (first and corrected)) and not _AGGRAVATING_RE.search(text):
+        why = f"决定书称“{claims.group()}”" if claims else "案卷显示当事人初次违法并已改正"
+        out.findings.append(
+            Finding(
+                criterion=Criterion.DISCRETION,
+                severity=Severity.SEVERE,
+                code="discretion.mitigation.maximum",
+                title="有从轻情节却按法定最高额处罚",
+                detail=(
+                    f"罚款{yuan(top[0])}为{top[1]}幅度的最高额，而{why}，决定书未说明任何从重情节；"
+                    "从轻情节未在处罚结果中体现，顶格处罚与违法行为的事实、情节和社会危害程度不相当，属明显不当的裁量。"
+                ),
+                quote=claims.group() if claims else None,
+                citations=(ctx.cite(PENALTY_LAW, 5, 2), ctx.cite(PENALTY_LAW, 32)),
+                suggestion="结合从轻情节在法定幅度内重新裁量并说明理由；拟处罚内容变化的，应重新告知当事人。",
+            )
+        )
+        return out
+    mid = applicable_midpoint(ctx)
     if first and corrected and mid is not None and mid[0] >= mid[1] and not _MITIGATION_WORDS_RE.search(text):
         out.findings.append(
             Finding(
@@ -716,7 +791,9 @@ def no_heavier_after_statement(ctx: ReviewContext) -> RuleOutcome:
 
 # ============================================================================ reasons for the amount
 
-_REASONS_RE = re.compile(r"裁量|鉴于|考虑|综合|从轻|减轻|从重|酌情|酌定|情节|参照|基准")
+_REASONS_RE = re.compile(
+    r"裁量|鉴于|考虑|综合(?:考虑|以上|上述|全案|分析|评估|认定)|从轻|减轻|从重|酌情|酌定|情节|参照|基准"
+)
 
 
 @rule(
@@ -731,7 +808,8 @@ def reasons(ctx: ReviewContext) -> RuleOutcome:
     draft = ctx.case.draft
     if not checks or not draft.penalty_text:
         return out
-    if _REASONS_RE.search(draft.text):
+    # a quoted provision (“…由城市管理综合执法部门…情节严重的…”) is the law, not the agency's reasoning
+    if _REASONS_RE.search(_QUOTE_RE.sub("", draft.text)):
         out.checked.append("决定书说明了罚款数额的裁量理由或参照的裁量基准。")
         return out
     at_minimum = all(

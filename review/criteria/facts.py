@@ -223,7 +223,7 @@ _INCOME = KeyFact(
     re.compile(r"没收[^，。；\n]{0,6}违法所得[^，。；\n]{0,6}[0-9０-９零一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]"),
     re.compile(
         r"收款|收入|销售(?:记录|单|台账|清单|凭证|票据|明细|数据)|营业额|流水|账[目本册单]|台账|发票|票据|收据|"
-        r"交易(?:记录|明细)|订单|结算|出库|进货|购货|送货单|财务|审计|鉴定|评估|计算|核算|所得"
+        r"交易(?:记录|明细)|订单|结算|出库|财务|审计|鉴定|评估|计算|核算|所得"
     ),
     re.compile(
         r"(?:尚未|未曾|未|没有|无|不曾)(?:售出|卖出|销售|出售|成交|营业|经营所得|收入|获利|违法所得|收取)"
@@ -241,9 +241,56 @@ _GOODS_VALUE = KeyFact(
 )
 KEY_FACTS: tuple[KeyFact, ...] = (_INCOME, _COST, _GOODS_VALUE)
 _STATEMENT_RE = re.compile(r"询问笔录|调查笔录|陈述|谈话笔录|讯问")
+# Records of goods bought (进货单据, 送货单) show cost and quantity, not the money taken: like a statement,
+# they may ground 违法所得 through a calculation the reviewer must see.
+_PURCHASE_RE = re.compile(r"进货|购货|送货单|采购")
+# What an evidence item says it proves (…，证明熟食来源及开始销售的时间）.
+_PROVES_RE = re.compile(r"证明(?P<what>[^）)；;]*)")
+# Matters that bear on money taken.
+_MONEY_MATTER_RE = re.compile(
+    r"收入|收款|收取|违法所得|获利|营业额|经营额|销售(?:额|金额|数量|收入|记录|情况|明细)|金额|数额|价款|[0-9０-９]\s*元"
+)
+
+
+# A purpose that covers the whole of the facts found (证明上述事实, 证明对违法事实无异议).
+_ALL_FACTS_RE = re.compile(r"(?:上述|以上|全部|基本|案件|违法)事实")
+
+
 # An item that records sales or takings (已销售120件, 收入300元) is not a denial even if it also says
 # some goods were unsold.
 _POSITIVE_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?\s*元|已(?:销售|售出|卖出|出售)|共(?:销售|售出|卖出)")
+
+
+def _proves_money(what: str) -> bool:
+    return bool(_MONEY_MATTER_RE.search(what) or _ALL_FACTS_RE.search(what))
+
+
+def _purpose(item: str, described: list[str]) -> str | None:
+    """What an evidence item proves: its own “证明…”, else the decision's description of the same document
+    (named alike), else — for statements and purchase records — of documents of its kind."""
+    m = _PROVES_RE.search(item)
+    if m is not None:
+        return m.group("what")
+    head = re.split(r"[（(，,]", item)[0].strip()
+    same = [e for e in described if len(head) >= 4 and head in e]
+    if not same:
+        kind = _STATEMENT_RE.search(item) or _PURCHASE_RE.search(item)
+        same = [e for e in described if kind is not None and kind.group() in e]
+    purposes = [d.group("what") for e in same if (d := _PROVES_RE.search(e)) is not None]
+    if not purposes:
+        return None
+    return next((w for w in purposes if _proves_money(w)), purposes[0])
+
+
+def _may_show_income(item: str, described: list[str]) -> bool:
+    """An item may bear on the money taken unless it, or the decision's description of it, says it proves
+    something else (“生活垃圾收运台账，证明混合垃圾已交收运单位运出”)."""
+    what = _purpose(item, described)
+    return what is None or _proves_money(what)
+
+
+# Evidence named in a sentence rather than a list: 有执法记录仪视频及现场照片为证 / 有…等证据证实.
+_INLINE_EVIDENCE_RE = re.compile(r"有[^。；\n]{2,80}?(?:为证|等证据证实|等证据证明|证据证实|证据证明)")
 
 
 @rule("facts.evidence", Criterion.FACTS, "认定事实有证据证明，关键数额有证据支持",
@@ -261,12 +308,16 @@ def facts_evidence(ctx: ReviewContext) -> RuleOutcome:
             suggestion="决定书应列明认定违法事实的证据，并与案卷证据目录一致。", verify=True,
         ))
         return out
-    if ctx.case.record.evidence and not draft.evidence:
+    inline = _INLINE_EVIDENCE_RE.search(draft.text)
+    if ctx.case.record.evidence and not draft.evidence and inline is None:
         out.findings.append(_finding(
             Severity.HINT, "facts.evidence.not_in_draft", "需核实：决定书是否列明证据",
             "案卷有证据目录，但未能从决定书中识别出所列证据。", citations=cites, verify=True,
         ))
-    listed = f"决定书列明证据{len(draft.evidence)}项" if draft.evidence else "决定书未列明证据"
+    listed = (
+        f"决定书列明证据{len(draft.evidence)}项" if draft.evidence
+        else f"决定书以概括方式列明证据（“{inline.group()[:40]}”）" if inline else "决定书未列明证据"
+    )
     record = f"，案卷证据目录{len(ctx.case.record.evidence)}项" if ctx.case.record.evidence else ""
     out.checked.append(f"{listed}{record}。")
     for fact in KEY_FACTS:
@@ -278,9 +329,22 @@ def facts_evidence(ctx: ReviewContext) -> RuleOutcome:
             e for e in items
             if fact.contradicts is not None and fact.contradicts.search(e) and not _POSITIVE_RE.search(e)
         ]
-        support = [e for e in items if fact.evidence.search(e) and e not in contradiction]
-        statements = [e for e in items if _STATEMENT_RE.search(e) and e not in contradiction]
+        support = [
+            e for e in items
+            if fact.evidence.search(e) and e not in contradiction
+            and (fact is not _INCOME or _may_show_income(e, list(draft.evidence)))
+        ]
+        statements = [
+            e for e in items
+            if (_STATEMENT_RE.search(e) or (fact is _INCOME and _PURCHASE_RE.search(e)))
+            and e not in contradiction and e not in support
+            and (fact is not _INCOME or _may_show_income(e, list(draft.evidence)))
+        ]
         extra = [ctx.cite(LPL, 28, 2)] if fact is _INCOME else []
+        elsewhere = [
+            w for e in items
+            if _STATEMENT_RE.search(e) and e not in statements and (w := _purpose(e, list(draft.evidence)))
+        ]
         if contradiction and support:
             out.findings.append(_finding(
                 Severity.HINT, f"facts.evidence.{_code(fact)}_conflicting",
@@ -304,8 +368,8 @@ def facts_evidence(ctx: ReviewContext) -> RuleOutcome:
             out.findings.append(_finding(
                 Severity.HINT, f"facts.evidence.{_code(fact)}_statement_only",
                 f"需核实：{fact.name}是否有证据证明",
-                f"决定按{fact.name}处理，证据中没有证明{fact.name}的书证，仅有当事人陈述类证据"
-                f"（{statements[0][:40]}），请核实笔录是否记载了{fact.name}数额及其计算依据。",
+                f"决定按{fact.name}处理，证据中没有直接证明{fact.name}的书证，仅有当事人陈述或进货记录等间接证据"
+                f"（{statements[0][:40]}），请核实其是否记载了{fact.name}数额及其计算依据。",
                 quote=shown, citations=[*cites, *extra], verify=True,
             ))
         else:
@@ -313,7 +377,8 @@ def facts_evidence(ctx: ReviewContext) -> RuleOutcome:
                 Severity.SEVERE, f"facts.evidence.{_code(fact)}_unproven",
                 f"主要证据不足：{fact.name}无证据证明",
                 f"决定按{fact.name}处理（“{shown}”），但证据目录中没有任何证明"
-                f"{fact.name}的材料。",
+                f"{fact.name}的材料"
+                + (f"；笔录所载证明事项为“{elsewhere[0]}”，不涉及{fact.name}。" if elsewhere else "。"),
                 quote=shown, citations=[*cites, *extra],
                 suggestion=f"补充证明{fact.name}的证据；查证不实的，不得据此处罚。",
             ))

@@ -4,7 +4,9 @@ What a reviewer checks on the legal basis of a draft 行政处罚决定书:
 
 * every cited provision exists (条/款/项) in the version in force on the relevant date, and is verifiable;
 * a cited article number of a law that was revised is not the old number (行政复议法 第九条 → 第二十条);
-* the penalty provision actually penalises the provision found violated;
+* a law the corpus records as repealed (“《…》同时废止”) is not cited after its repeal;
+* the penalty provision actually penalises the provision found violated, and belongs to a law that the
+  violated law is connected with (same field, one naming the other, or a referral to other laws);
 * 款/项 are given where the article distinguishes them, and the 项 cited fits the facts;
 * law names are written in full;
 * 从旧兼从轻 when the law changed between act and decision; the limitation period.
@@ -15,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from corpus.models import Article, LawVersion
 from corpus.numerals import find_amount_ranges
@@ -26,6 +30,7 @@ from review.criteria.provisions import (
     cited_unit_paragraphs,
     defined_abbreviations,
     finer_units_distinguished,
+    matching_paragraph,
     penalised_by,
     penalty_paragraphs,
     shared_phrases,
@@ -134,6 +139,12 @@ def citation_valid(ctx: ReviewContext) -> RuleOutcome:
             if name in unverified_laws:
                 continue
             unverified_laws.add(name)
+            if regional_title(ctx, name) is not None:
+                continue  # a regional law written without its region: law.full_name reports it
+            repeal = repealed_law(ctx.store, name)
+            if repeal is not None:
+                out.findings.append(_repealed_finding(ctx, cp, name, repeal, day, substantive, role, basis))
+                continue
             out.findings.append(_finding(
                 Severity.HINT, "law.citation_valid.unverified", f"《{name}》未收录于语料库，引用无法核验",
                 f"{role}“{cp.text}”所属的《{name}》不在语料库中，未能核对其条文是否存在、是否有效、内容是否与"
@@ -184,6 +195,88 @@ def citation_valid(ctx: ReviewContext) -> RuleOutcome:
                     suggestion=f"改为引用{day.isoformat()}有效的《{res.law_title}》相应条款。",
                 ))
     return out
+
+
+# ---------------------------------------------------------------- laws a corpus law repealed
+
+_REPEAL_SENTENCE_RE = re.compile(r"[^。]*同时废止")
+_IN_FORCE_FROM_RE = re.compile(r"自(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日起施行")
+_TITLE_IN_SENTENCE_RE = re.compile(r"《(?P<title>[^《》]+)》")
+
+
+@dataclass(frozen=True)
+class Repeal:
+    """A law that a law in the corpus repealed (“《…》同时废止”), from the day the new law took effect."""
+
+    old: str
+    by: str
+    article: int
+    on: dt.date
+
+
+_REPEALS: dict[str, dict[str, Repeal]] = {}
+
+
+def _plain_title(name: str) -> str:
+    return bare_title(name.strip("《》 ")).removeprefix("中华人民共和国")
+
+
+def repeals(store: Any) -> dict[str, Repeal]:
+    """Laws named as repealed in the final provisions of the corpus' laws, by plain title (cached per corpus)."""
+    key = str(store.corpus_version)
+    if key in _REPEALS:
+        return _REPEALS[key]
+    found: dict[str, Repeal] = {}
+    seen: set[str] = set()
+    for name in store.known_law_names():
+        law_key = store.find_law(name)
+        if law_key is None or law_key in seen:
+            continue
+        seen.add(law_key)
+        for version in store.versions(law_key):
+            for art in version.articles[-3:]:
+                for sentence in _REPEAL_SENTENCE_RE.findall(art.text):
+                    start = _IN_FORCE_FROM_RE.search(art.text)
+                    if start is None:
+                        continue
+                    on = dt.date(int(start.group("y")), int(start.group("m")), int(start.group("d")))
+                    for m in _TITLE_IN_SENTENCE_RE.finditer(sentence):
+                        old = _plain_title(m.group("title"))
+                        found.setdefault(old, Repeal(m.group("title"), version.title, art.no, on))
+    if len(_REPEALS) > 8:
+        _REPEALS.clear()
+    _REPEALS[key] = found
+    return found
+
+
+def repealed_law(store: Any, name: str) -> Repeal | None:
+    """The repeal of the law `name` as written in a draft, when a corpus law records it."""
+    return repeals(store).get(_plain_title(name))
+
+
+def _repealed_finding(
+    ctx: ReviewContext, cp: CitedProvision, name: str, repeal: Repeal, day: dt.date, substantive: bool,
+    role: str, basis: list[Citation],
+) -> Finding:
+    repealing = ctx.cite(repeal.by, repeal.article, on=repeal.on)
+    if day < repeal.on:
+        return _finding(
+            Severity.HINT, "law.citation_valid.repealed_later", f"《{name}》已于{repeal.on.isoformat()}废止",
+            f"{role}“{cp.text}”所属的《{name}》自{repeal.on.isoformat()}起被《{repeal.by}》废止；"
+            f"相关日期{day.isoformat()}在废止之前，可能适用旧法，但语料库未收录其文本，无法核验条文内容。",
+            quote=cp.text, citations=[repealing], verify=True,
+            suggestion=f"人工核对《{name}》原文；并按从旧兼从轻比较《{repeal.by}》的规定。",
+        )
+    severe = substantive and not _is_remedy(cp, ctx)
+    return _finding(
+        Severity.SEVERE if severe else Severity.GENERAL, "law.citation_valid.repealed",
+        f"{role}援引已废止的法规：{cp.text}",
+        f"《{name}》已由《{repeal.by}》自{repeal.on.isoformat()}起废止（见其{repealing.article}）；"
+        f"相关日期{day.isoformat()}在废止之后，援引已废止法规的条款"
+        + ("属适用依据错误。" if severe else "属引用错误。"),
+        quote=cp.text, citations=[repealing, *basis],
+        suggestion=f"改为援引《{repeal.by}》中相应的条款，核对违法行为与罚则的对应后重新审核。",
+    )
 
 
 _PERIOD_WORDS_RE = re.compile(r"[一二三四五六七八九十百]+(?:个)?(?:日|月|年)")
@@ -319,6 +412,114 @@ def penalty_covers_violation(ctx: ReviewContext) -> RuleOutcome:
     return out
 
 
+# ---------------------------------------------------------------- penalty provision of another law
+
+_PROCEDURAL_LAW_RE = re.compile(r"行政处罚法|行政复议法|行政诉讼法|行政强制法")
+_TITLE_SUFFIX_RE = re.compile(r"(?:实施条例|实施办法|实施细则|查处办法|管理条例|管理规定|管理办法|条例|规定|办法|细则|法)$")
+# A referral in a penalty clause to other laws: 依照相关法律、法规的规定予以处罚 (any law),
+# 依照有关道路交通安全的法律法规处罚 (laws of that field).
+_REFERRAL_TOPIC_RE = re.compile(
+    r"依照(?:本法和其他)?(?:有关|相关)?(?P<topic>[\u4e00-\u9fff、]{0,14}?)(?:的)?(?:相关|有关)?(?:法律|行政法规)"
+)
+# A penalty clause whose whole sanction is “依照相关法律、法规的规定予以处罚” (无证无照经营查处办法 第十二条、
+# 第十三条): the act is punished under whatever law governs it. “除依照有关法律法规规定予以处罚外” adds to
+# another law's penalty and does not count.
+_GENERIC_REFERRAL_RE = re.compile(
+    r"(?<!除)依照(?:相关|有关)法律[、，]?(?:行政)?法规(?:的规定)?(?:予以|给予)?处罚(?!外)"
+)
+# Words many fields share: a law on 大气污染防治 and one on 噪声污染防治 are not one field.
+_GENERIC_FIELD_RE = re.compile(r"污染环境防治|污染防治")
+
+
+def _core(version: LawVersion) -> str:
+    """What a law is about: 中华人民共和国道路交通安全法实施条例 → 道路交通安全, 北京市消防条例 → 消防."""
+    core = bare_title(version.title).removeprefix("中华人民共和国")
+    if version.jurisdiction != "全国":
+        core = core.removeprefix(version.jurisdiction)
+    while True:
+        shorter = _TITLE_SUFFIX_RE.sub("", core)
+        if shorter == core or len(shorter) < 2:
+            return core
+        core = shorter
+
+
+def _shared_field(a: str, b: str) -> bool:
+    """The two cores, without words many fields share, have a run of at least three characters in common."""
+    a, b = _GENERIC_FIELD_RE.sub("|", a), _GENERIC_FIELD_RE.sub("|", b)
+    return any(a[i : i + 3] in b for i in range(len(a) - 2) if "|" not in a[i : i + 3])
+
+
+def _full_text(version: LawVersion) -> str:
+    return "\n".join(a.text for a in version.articles)
+
+
+def _laws_related(a: LawVersion, b: LawVersion) -> bool:
+    """Whether a duty in law `a` may be punished under law `b`: same field (消防法 / 北京市消防条例), one law
+    naming the other (a local regulation made under a national law, a referral to it), or `a` sending its
+    penalties to other laws in general or to `b`'s field."""
+    core_a, core_b = _core(a), _core(b)
+    if core_a in b.title or core_b in a.title or _shared_field(core_a, core_b):
+        return True
+    text_a, text_b = _full_text(a), _full_text(b)
+    for core, text in ((core_b, text_a), (core_a, text_b)):
+        if core and re.search("《[^》]*" + re.escape(core) + "[^》]*》", text):
+            return True
+    if _GENERIC_REFERRAL_RE.search(text_a):
+        return True
+    for sentence in re.split(r"[。；\n]", text_a):
+        if "处罚" not in sentence:
+            continue
+        for m in _REFERRAL_TOPIC_RE.finditer(sentence):
+            topic = re.sub(r"(?:的相关|相关|有关|的)$", "", m.group("topic"))
+            if topic and any(t and (t in b.title or t in core_b) for t in topic.split("、")):
+                return True
+    return False
+
+
+@rule("law.penalty_law_matches", LAW, "罚则与违法条款属于同一法律或相互衔接",
+      "《中华人民共和国行政处罚法》第四条、第三十八条第一款")
+def penalty_law_matches(ctx: ReviewContext) -> RuleOutcome:
+    """A 罚则 from a law that neither the violated law nor its field points to: the act is punished under
+    the wrong law (a 噪声 violation fined under the 大气污染防治法)."""
+    out = RuleOutcome()
+    cited = _unique(ctx)
+    violated = [
+        (cp, res) for cp, res in cited
+        if cp.role == "violated" and res.text is not None and res.law_title is not None
+        and not _PROCEDURAL_LAW_RE.search(res.law_title)
+    ]
+    if not violated:
+        return out
+    violated_keys = {res.law_key for _, res in violated}
+    for cp, res in cited:
+        if (cp.role != "penalty" or res.text is None or res.law_key is None or res.law_title is None
+                or cp.article_no is None or res.law_key in violated_keys
+                or _PROCEDURAL_LAW_RE.search(res.law_title)):
+            continue
+        penalty_version = _version(ctx, res)
+        if penalty_version is None:
+            continue
+        others = [(v, vres, _version(ctx, vres)) for v, vres in violated]
+        if any(vv is None or _laws_related(vv, penalty_version) for _, _, vv in others):
+            out.checked.append(f"{res.citation}与违法条款分属不同法规，二者相互衔接。")
+            continue
+        shown = "、".join(dict.fromkeys(vres.citation or v.text for v, vres, _ in others))
+        out.findings.append(_finding(
+            Severity.SEVERE, "law.penalty_law_matches",
+            f"处罚依据与违法条款分属不同法律：{cp.text}",
+            f"决定书认定违反{shown}，却依据{res.citation}处罚；两部法规规范的事项不同，"
+            "违法条款所属法规既未援引该法规，也未规定依照其他法律处罚，该罚则不针对所认定的违法行为，"
+            "属适用依据错误。",
+            quote=cp.text,
+            citations=[ctx.cite(res.law_title, cp.article_no, cp.paragraph, cp.item, on=res.on),
+                       *(ctx.cite(vres.law_title or "", v.article_no, v.paragraph, v.item, on=vres.on)
+                         for v, vres, _ in others if v.article_no is not None),
+                       _cite_punish(ctx, 38, 1)],
+            suggestion="适用违法条款所属法规中针对该违法行为的罚则（核对条、款、项），改正后重新告知并审核。",
+        ))
+    return out
+
+
 # ---------------------------------------------------------------- precision: 款 and 项
 
 
@@ -356,6 +557,12 @@ def _imprecision(ctx: ReviewContext, cp: CitedProvision, art: Article, version: 
     if finer:
         units = "、".join(unit_label(art, p, i) for p, i in finer)
         return f"中，{units}在罚则中被分别规定（违反不同款、项的罚则不同），"
+    if cp.role == "violated" and cp.paragraph is None and cp.item is None:
+        facts = "\n".join(x for x in (ctx.draft.facts, finding_text(ctx.draft.text)) if x)
+        described = matching_paragraph(art, facts) if facts else None
+        if described is not None:
+            return (f"共{len(art.paragraphs)}款，分别规定不同事项，认定的事实对应"
+                    f"{unit_label(art, described.item, None)}，")
     if cp.role != "penalty" or cp.item is not None:
         return None
     if cp.paragraph is None and len(art.paragraphs) >= 2:
@@ -374,6 +581,15 @@ def _imprecision(ctx: ReviewContext, cp: CitedProvision, art: Article, version: 
     return None
 
 
+_FINDING_RE = re.compile(r"(?:本|我)[\u4e00-\u9fff]{0,4}认为[^\n]*")
+
+
+def finding_text(text: str) -> str:
+    """The paragraph in which the decision states its finding (本机关认为…), or empty."""
+    m = _FINDING_RE.search(text)
+    return m.group() if m else ""
+
+
 @rule("law.item_matches_facts", LAW, "所引项与认定的事实相符",
       "《中华人民共和国行政处罚法》第五条第二款、第五十九条第一款第（三）项")
 def item_matches_facts(ctx: ReviewContext) -> RuleOutcome:
@@ -381,9 +597,15 @@ def item_matches_facts(ctx: ReviewContext) -> RuleOutcome:
     facts = ctx.draft.facts
     if not facts:
         return out
-    for cp, res in _unique(ctx):
+    unique = _unique(ctx)
+    # What the act is, in the decision's own words: the facts, the finding (本机关认为…) and, for a 罚则, the
+    # duty it finds violated (消防法 第十六条第一款第（二）项 “…确保完好有效” points at 第六十条第一款第（一）项).
+    finding = _FINDING_RE.search(ctx.draft.text)
+    duties = [res.text for cp, res in unique if cp.role == "violated" and res.text]
+    for cp, res in unique:
         if cp.role not in SUBSTANTIVE or res.text is None or cp.item is None or cp.article_no is None:
             continue
+        described = "\n".join([facts, finding.group() if finding else ""])
         version = _version(ctx, res)
         art = _article(version, cp.article_no, cp.article_suffix) if version else None
         if art is None:
@@ -392,7 +614,13 @@ def item_matches_facts(ctx: ReviewContext) -> RuleOutcome:
         if not paras:
             continue
         para = paras[0]
-        found = better_item(para, cp.item, facts)
+        found = better_item(para, cp.item, described)
+        if found is None and cp.role == "penalty" and duties:
+            # The facts leave it open: the duty found violated decides when it points the same way alone.
+            with_duty = better_item(para, cp.item, "\n".join([described, *duties]))
+            by_duty = better_item(para, cp.item, "\n".join(duties))
+            if with_duty is not None and by_duty is not None and with_duty[1].item == by_duty[1].item:
+                found, described = with_duty, "\n".join([described, *duties])
         title = res.law_title or ""
         if found is None:
             out.checked.append(f"{res.citation}：所引项与认定的事实相符或无明显更相符的项。")
@@ -400,7 +628,7 @@ def item_matches_facts(ctx: ReviewContext) -> RuleOutcome:
         cited, best = found
         para_no = para.no if len(art.paragraphs) > 1 else None
         right, wrong = unit_label(art, para_no, best.item), unit_label(art, para_no, cited.item)
-        phrases = "、".join(f"“{p}”" for p in shared_phrases(para.items[best.item - 1].text, facts)[:4])
+        phrases = "、".join(f"“{p}”" for p in shared_phrases(para.items[best.item - 1].text, described)[:4])
         severe = cp.role == "penalty"
         out.findings.append(_finding(
             Severity.SEVERE if severe else Severity.GENERAL, "law.item_matches_facts",
@@ -438,9 +666,41 @@ def full_name(ctx: ReviewContext) -> RuleOutcome:
             quote=cp.text, citations=[_cite_punish(ctx, 59, 1, 3)],
             suggestion=f"改为《{full}》。",
         ))
+    for cp, res in _unique(ctx):
+        written = written_law_name(cp.text)
+        if written is None or res.failure is not Failure.LAW_NOT_IN_CORPUS or written in flagged:
+            continue
+        regional = regional_title(ctx, written)
+        if regional is None:
+            continue
+        flagged.add(written)
+        out.findings.append(_finding(
+            Severity.GENERAL, "law.full_name.region", f"地方性法规名称缺少地域名称：《{written}》",
+            f"决定书写作《{written}》，本地区的该法规全称为《{regional}》；名称不全易与其他地方或国家的同类法规混淆。"
+            "行政处罚决定书援引法律法规应当使用全称。",
+            quote=cp.text, citations=[_cite_punish(ctx, 59, 1, 3)], suggestion=f"改为《{regional}》。",
+        ))
     if not flagged:
         out.checked.append("援引的法律法规均使用全称。")
     return out
+
+
+_REGION_PARTS_RE = re.compile(r"[\u4e00-\u9fff]{2,7}?(?:省|自治区|市)")
+
+
+def regional_title(ctx: ReviewContext, written: str) -> str | None:
+    """The corpus law a name lacking its region prefix stands for in the case's region (市容环境卫生条例 in
+    北京市 → 北京市市容环境卫生条例), or None."""
+    where = "".join(x or "" for x in (ctx.case.jurisdiction, ctx.case.agency))
+    for region in dict.fromkeys(_REGION_PARTS_RE.findall(where)):
+        candidate = region + written
+        key = ctx.store.find_law(candidate)
+        if key is None:
+            continue
+        versions = ctx.store.versions(key)
+        if versions and bare_title(str(versions[-1].title)) == candidate:
+            return str(candidate)
+    return None
 
 
 # ---------------------------------------------------------------- 从旧兼从轻

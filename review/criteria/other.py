@@ -4,7 +4,7 @@
 - facts that point to a crime are referred (第二十七条; 《行政执法机关移送涉嫌犯罪案件的规定》第三条);
 - fines paid to a bank or electronic system, not to the agency or its officers (罚缴分离: 第六十七条,
   exceptions 第六十八条、第六十九条; 《罚款决定与罚款收缴分离实施办法》第三条、第七条);
-- minors (第三十条);
+- minors (第三十条; 治安管理处罚法（2012年修正）第十二条、第二十一条: 行政拘留 not executed);
 - personal identity numbers kept out of a decision that will be made public (第四十八条、第五十条;
   《中华人民共和国政府信息公开条例》第十五条; 《市场监督管理行政处罚信息公示规定》第六条).
 """
@@ -60,7 +60,7 @@ def double_fine(ctx: ReviewContext) -> RuleOutcome:
     cite = (ctx.cite(PENALTY_LAW, 29),)
     if not several_acts:
         # Two fines on one party in one decision that finds no several acts: one act fined twice.
-        names = "与".join(f"《{n}》" for n in sorted(set().union(*laws))) if distinct_laws else "决定书"
+        names = ("依据" + "与".join(f"《{n}》" for n in sorted(set().union(*laws)))) if distinct_laws else ""
         out.findings.append(
             Finding(
                 criterion=Criterion.OTHER,
@@ -68,7 +68,7 @@ def double_fine(ctx: ReviewContext) -> RuleOutcome:
                 code="other.double_fine",
                 title="对同一违法行为给予两次罚款",
                 detail=(
-                    f"决定书依据{names}对当事人分别处罚款{amounts}，未认定数个违法行为。"
+                    f"决定书{names}对当事人分别处罚款{amounts}，未认定数个违法行为。"
                     "同一个违法行为违反多个法律规范应当给予罚款处罚的，只能按照罚款数额高的规定处罚一次，"
                     "不得给予两次以上罚款。"
                 ),
@@ -98,6 +98,11 @@ def double_fine(ctx: ReviewContext) -> RuleOutcome:
 
 _EXPLICIT_CRIME_RE = re.compile(r"涉嫌[^。，；]{0,15}罪|构成犯罪|涉嫌犯罪|追究刑事责任")
 _CRIME_NEGATION_RE = re.compile(r"(?:尚不|不|未|没有|不足以)$")
+# Facts that by themselves meet a criminal threshold: an injury of 轻伤 or worse (故意伤害罪), violence against
+# officers on duty (妨害公务罪). 轻微伤 is not 轻伤.
+_CRIME_FACTS_RE = re.compile(
+    r"(?<!微)轻伤(?:一级|二级)?|重伤(?:一级|二级)?|致(?:一人|多人|人|其)?死亡|以?暴力(?:、威胁)?(?:的)?方法阻碍"
+)
 _CRIME_INDICATORS_RE = re.compile(
     r"伪造|变造|有毒有害|非食品原料|非食用物质|假药|劣药|致人(?:死亡|重伤)|走私|假冒注册商标|传销|回收食品"
 )
@@ -132,18 +137,23 @@ def crime_referral(ctx: ReviewContext) -> RuleOutcome:
         if not _CRIME_NEGATION_RE.search(text[max(0, m.start() - 3) : m.start()])
         and text[m.end() : m.end() + 1] != "的"  # 构成犯罪的，依法追究刑事责任: a quoted rule, not a finding
     ]
+    explicit += [
+        m for m in _CRIME_FACTS_RE.finditer(text)
+        if not _CRIME_NEGATION_RE.search(text[max(0, m.start() - 6) : m.start()].rstrip("达到构成"))
+    ]
     if explicit and not referred:
         m = explicit[0]
         out.findings.append(
             Finding(
                 criterion=Criterion.OTHER,
-                severity=Severity.GENERAL,
+                severity=Severity.SEVERE,
                 code="other.crime_referral",
-                title="涉嫌犯罪未见移送",
-                detail=f"案卷或决定书载明“{m.group(0)}”，但未见向公安机关或者司法机关移送的记载。",
+                title="涉嫌犯罪未移送，以行政处罚代替移送",
+                detail=f"案卷或决定书载明“{m.group(0)}”，违法行为涉嫌犯罪，但未见向公安机关或者司法机关移送的记载，"
+                "决定仅作行政处罚。涉嫌犯罪的案件应当及时移送司法机关，行政执法机关不得以行政处罚代替移送。",
                 quote=text[max(0, m.start() - 20) : m.end() + 10],
-                citations=cites,
-                suggestion="违法行为涉嫌犯罪的，应当依法移送公安机关；不移送的，应在案卷中写明理由。",
+                citations=(*cites, ctx.cite(REFERRAL_RULES, 11, 1)),
+                suggestion="依法将涉嫌犯罪的案件移送公安机关；经审查确不构成犯罪的，应在案卷中写明依据。",
             )
         )
         return out
@@ -177,10 +187,20 @@ _TREASURY_RE = re.compile(r"财政|国库|金库|非税")
 _AGENCY_END_RE = re.compile(r"(?:局|委员会|办事处|执法队|大队|支队|中队|分局|所|站)$")
 _CASH_RE = re.compile(
     r"(?:交|缴)(?:纳)?(?:给|至|予)?(?:执法人员|办案人员|经办人|承办人)|现金(?:缴纳|交纳|方式)|以现金|收取现金"
+    r"|(?:由|交由)(?:执法人员|办案人员|经办人|承办人|工作人员)[^。；，]{0,6}(?:收取|收缴|代收|代缴|代为缴纳)"
+    # handed to a unit of the agency itself (交至本街道综合行政执法队)
+    r"|(?:交至|缴至|交到|缴到|送至)本[\u4e00-\u9fff]{0,14}?(?:执法队|大队|中队|支队|所|站|科|室)(?![\u4e00-\u9fff]{0,4}银行)"
 )
 _CHANNEL_RE = re.compile(r"银行|代收|电子|非税|缴款系统|网点|支付|信用社|缴款渠道|收缴一体化")
 _ON_THE_SPOT_RE = re.compile(r"当场收缴")
 _REMOTE_RE = re.compile(r"边远|水上|交通不便|难以执行")
+
+
+def _clause_at(text: str, start: int, end: int) -> str:
+    """The clause (between ，；。) around a match, to quote what the draft says."""
+    left = max(text.rfind(c, 0, start) for c in "，；。\n") + 1
+    rights = [i for i in (text.find(c, end) for c in "，；。\n") if i >= 0]
+    return text[left : min(rights) if rights else len(text)].strip()
 
 
 def _separation_cites(ctx: ReviewContext) -> tuple[Citation, ...]:
@@ -271,7 +291,7 @@ def fine_collection(ctx: ReviewContext) -> RuleOutcome:
                 code="other.fine_collection.cash",
                 title="由执法人员收取罚款，违反罚缴分离",
                 detail=(
-                    f"决定书载有“{m.group(0)}”，罚款{yuan(total)}"
+                    f"决定书载有“{_clause_at(text, m.start(), m.end())}”，罚款{yuan(total)}"
                     + ("适用普通程序" if not simple else "超过一百元")
                     + "，不属于可以当场收缴罚款的情形。"
                 ),
@@ -392,16 +412,25 @@ def minor(ctx: ReviewContext) -> RuleOutcome:
             )
         )
     elif lo >= 14 and hi < 18:
+        _detention_for_minor(ctx, out, lo, hi, source)
         if _MINOR_MENTION_RE.search(draft.text):
             out.checked.append(f"当事人行为时{hi}周岁，决定书已说明未成年人从轻或者减轻处罚。")
         else:
+            from review.criteria.discretion import applicable_midpoint
+
+            # A fine at or above the middle of its range has not been lightened at all: the mandatory
+            # mitigation was ignored (明显不当). Below it, the decision only fails to say why.
+            mid = applicable_midpoint(ctx)
+            high = mid is not None and mid[0] >= mid[1]
             out.findings.append(
                 Finding(
                     criterion=Criterion.OTHER,
-                    severity=Severity.GENERAL,
+                    severity=Severity.SEVERE if high else Severity.GENERAL,
                     code="other.minor.not_mitigated",
                     title="未成年人未依法从轻或者减轻处罚",
-                    detail=f"{source}，当事人行为时{hi}周岁，已满十四周岁不满十八周岁，应当从轻或者减轻行政处罚，决定书未予说明。",
+                    detail=f"{source}，当事人行为时{hi}周岁，已满十四周岁不满十八周岁，应当从轻或者减轻行政处罚，决定书未予说明"
+                    + (f"；罚款{yuan(mid[0])}不低于{mid[2]}幅度的中间值{yuan(mid[1])}，未体现从轻或者减轻，"
+                       "属明显不当。" if mid is not None and high else "。"),
                     citations=cite,
                     suggestion="依法从轻或者减轻处罚并写明理由；送达时通知其监护人。",
                 )
@@ -422,6 +451,77 @@ def minor(ctx: ReviewContext) -> RuleOutcome:
     else:
         out.checked.append(f"当事人行为时已满十八周岁（{source}）。")
     return out
+
+
+_PUBLIC_ORDER_LAW = "中华人民共和国治安管理处罚法"
+# 治安管理处罚法（2012年修正）第二十一条 lists who, though liable to 行政拘留, is not detained; its items
+# state the ages (已满十四周岁不满十六周岁 / 已满十六周岁不满十八周岁，初次违反治安管理的). Read from the text.
+_AGE_ITEM_RE = re.compile(r"已满(?P<lo>[一二三四五六七八九十]+)周岁不满(?P<hi>[一二三四五六七八九十]+)周岁")
+_NOT_EXECUTED_RE = re.compile(r"不(?:予)?执行(?:行政)?拘留|(?:行政)?拘留[^。；\n]{0,12}不(?:予)?执行")
+_FIRST_TIME_RE = re.compile(r"初次|首次|无违法犯罪记录|无违法记录|没有违法犯罪记录")
+
+
+def _public_order_penalty(ctx: ReviewContext) -> bool:
+    """The draft punishes under the 治安管理处罚法 in a version the store verifies for the act date."""
+    return any(
+        cp.role == "penalty" and res.law_title is not None and _PUBLIC_ORDER_LAW in res.law_title and res.ok
+        for cp, res in ctx.resolved_citations
+    )
+
+
+def _detention_for_minor(ctx: ReviewContext, out: RuleOutcome, lo: int, hi: int, source: str) -> None:
+    """行政拘留 of a minor the 治安管理处罚法 says is not to be detained (第二十一条第（一）项、第（二）项)."""
+    draft = ctx.case.draft
+    if "行政拘留" not in draft.penalty_kinds or not _public_order_penalty(ctx):
+        return
+    if _NOT_EXECUTED_RE.search(draft.text):
+        out.checked.append(f"当事人行为时{hi}周岁，决定书已写明行政拘留不执行。")
+        return
+    day = ctx.act_date or ctx.decision_date
+    article = ctx.cite(_PUBLIC_ORDER_LAW, 21, on=day)
+    if not article.verified or not article.in_force:
+        return
+    from corpus.numerals import cn_to_int
+
+    party = ctx.case.record.party
+    record_text = "。".join([draft.text, *(ctx.case.record.evidence or ()), ctx.case.record.harm or ""])
+    first: bool | None = None
+    if party is not None and party.prior_violations is not None:
+        first = party.prior_violations == 0
+    if first is None and _FIRST_TIME_RE.search(record_text):
+        first = True
+    for no, line in enumerate(re.findall(r"（[一二三四五六七八九十]+）[^\n]*", article.text), start=1):
+        m = _AGE_ITEM_RE.search(line)
+        if m is None:
+            continue
+        low, high = cn_to_int(m.group("lo")), cn_to_int(m.group("hi"))
+        if not (lo >= low and hi < high):
+            continue
+        needs_first = "初次" in line
+        item = ctx.cite(_PUBLIC_ORDER_LAW, 21, None, no, on=day)
+        cites = (item, ctx.cite(_PUBLIC_ORDER_LAW, 12, on=day), ctx.cite(PENALTY_LAW, 30))
+        if needs_first and first is None:
+            out.findings.append(Finding(
+                criterion=Criterion.OTHER, severity=Severity.HINT, code="other.minor.detention_verify",
+                title="需核实未成年人是否初次违反治安管理（行政拘留可否执行）", verify=True,
+                detail=f"{source}，当事人行为时{hi}周岁；已满十六周岁不满十八周岁初次违反治安管理的，"
+                       "依法应当给予行政拘留处罚的不执行行政拘留处罚，案卷未显示是否初次违反治安管理。",
+                citations=cites, suggestion="查明当事人此前有无违反治安管理的记录；属初次的，写明行政拘留不执行。",
+            ))
+            return
+        if needs_first and not first:
+            return
+        out.findings.append(Finding(
+            criterion=Criterion.OTHER, severity=Severity.SEVERE, code="other.minor.detention_executed",
+            title="对依法不执行行政拘留的未成年人决定执行拘留",
+            detail=f"{source}，当事人行为时{hi}周岁"
+                   + ("，系初次违反治安管理" if needs_first else "")
+                   + f"，属于{item.article}“{re.sub(r'^（[一二三四五六七八九十]+）', '', line).strip('；。 ')}”的情形：依法应当给予行政拘留处罚的，不执行行政拘留处罚；"
+                   "决定书决定行政拘留，未写明不执行，适用法律错误。",
+            quote=draft.penalty_text, citations=cites,
+            suggestion="写明行政拘留不执行，并依法从轻或者减轻处罚；送达时通知其监护人。",
+        ))
+        return
 
 
 # ==================================================================== personal data in a published decision
@@ -461,12 +561,14 @@ def personal_info(ctx: ReviewContext) -> RuleOutcome:
     if market:
         cites.append(ctx.cite(MARKET_DISCLOSURE_RULES, 6))
     m = ids[0]
+    # The decision served on the party identifies it by its full number; only the text to be published must
+    # be de-identified. A draft that says it will be published is that text (a defect); otherwise advice.
     out.findings.append(
         Finding(
             criterion=Criterion.OTHER,
-            severity=Severity.GENERAL,
-            code="other.personal_info",
-            title="决定书载有完整身份证号码" + ("（拟公开）" if published else ""),
+            severity=Severity.GENERAL if published else Severity.HINT,
+            code="other.personal_info" if published else "other.personal_info.advice",
+            title="决定书载有完整身份证号码" + ("（拟公开）" if published else "，公开时应去标识化"),
             detail=(
                 "决定书载明完整的公民身份号码"
                 + (

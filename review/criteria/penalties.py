@@ -347,8 +347,14 @@ def select_ranges(
         if matching:
             rs = [r for r in rs if not r.refs or r in matching]
     text = _norm(draft_text)
+    # A range for 情节较轻 / 情节严重 applies only where the decision finds that circumstance; a draft that says
+    # 不属于情节较轻的情形 has found the opposite.
+    graded = [r for r in rs if any(_GRADE_RE.fullmatch(c) for c in r.conditions)]
+    if graded and len({r.key for r in rs}) > 1:
+        kept = [r for r in rs if r not in graded or any(_stated(c, text) for c in r.conditions)]
+        rs = kept or rs
     if len({r.key for r in rs}) > 1:
-        hit = [r for r in rs if r.conditions and any(c in text for c in r.conditions)]
+        hit = [r for r in rs if r.conditions and any(_stated(c, text) for c in r.conditions)]
         if hit:
             rs = [r for r in rs if not r.conditions or r in hit]
     if base_amounts and any(r.thresholds for r in rs):
@@ -365,6 +371,20 @@ def select_ranges(
                 kept.append(r)
         rs = kept or rs
     return rs
+
+
+_GRADE_RE = re.compile(r"情节(?:特别)?(?:较轻|轻微|较重|严重|恶劣)")
+_NEGATED_BEFORE_RE = re.compile(r"(?:不属于|不是|并非|不构成|不存在|未达到|没有|不|无)[^，。；]{0,4}$")
+
+
+def _stated(condition: str, text: str) -> bool:
+    """The draft states the condition, not merely denies it (不属于情节较轻的情形)."""
+    start = 0
+    while (i := text.find(condition, start)) >= 0:
+        if not _NEGATED_BEFORE_RE.search(text[max(0, i - 8) : i]):
+            return True
+        start = i + len(condition)
+    return False
 
 
 def base_amount_for(base: str, base_amounts: dict[str, float]) -> float | None:
@@ -413,6 +433,13 @@ _CONFISCATION_WORDS = (
 )
 
 
+# An amount written right after the name of a base (计罚基数) is that base, not a fine.
+_BASE_AMOUNT_RE = re.compile(
+    r"(?:广告费用|货值金额|货值|违法经营额|销售金额|销售额|营业额|经营额|建设工程造价|工程造价|造价|总投资额|投资额|"
+    r"违法收入|收入|价款|费用)(?:为|计|共计|合计|是)?(?:人民币)?\s*$"
+)
+
+
 def _money(segment: str) -> list[_Money]:
     """Yuan amounts of a penalty clause, each classified by the words just before and after it."""
     out: list[_Money] = []
@@ -432,8 +459,11 @@ def _money(segment: str) -> list[_Money]:
             continue
         before = re.split(r"[，；。\n]", segment[max(0, start - 16) : start])[-1]
         after = segment[end : end + 6]
+        inner = re.split(r"[（(、]", before)[-1]
         if "罚没" in before or ("合计" in before and "罚款" not in before):
             kind = "other"
+        elif _BASE_AMOUNT_RE.search(inner) and "没收" not in inner:
+            kind = "other"  # 罚款壹万贰仟元（广告费用6000元的二倍）: the base of the fine, not a second fine
         elif re.search(r"共计|合计|总计", before):
             kind = "total"
         elif "每" in before:

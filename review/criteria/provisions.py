@@ -129,7 +129,7 @@ _N = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百]+)"
 # A clause naming what is penalised: 违反…规定 / 有…行为 (up to 160 characters, within one sentence).
 _VIOLATION_CLAUSE_RE = re.compile(
     r"违反(?P<body>[^。；]{0,160}?)(?:的)?规定"
-    r"|有(?P<acts>(?:本条|前款|第)[^。；]{0,80}?)行为"
+    r"|有(?P<acts>(?:本条|前款|第)[^。；]{0,80}?)(?:行为|情形)"
 )
 _RELATIVE_RE = re.compile(
     rf"(?P<scope>本条(?:第(?P<p1>{_N})款)?|前款|第(?P<p2>{_N})款)"
@@ -360,21 +360,38 @@ class ItemMatch:
     shared: tuple[str, ...]
 
 
-def item_matches(paragraph: Paragraph, facts: str) -> list[ItemMatch]:
-    """Score every item of a paragraph against the facts; terms common to most items are ignored."""
-    if len(paragraph.items) < 2:
-        return []
-    grams = [_bigrams(it.text) for it in paragraph.items]
+def _unit_matches(units: list[tuple[int, str]], facts: str) -> list[ItemMatch]:
+    """Score numbered texts (items or paragraphs) against the facts; terms common to most are ignored."""
+    grams = [_bigrams(text) for _, text in units]
     counts: dict[str, int] = {}
     for g in grams:
         for b in g:
             counts[b] = counts.get(b, 0) + 1
     limit = max(2, len(grams) // 2)
     out = []
-    for it, g in zip(paragraph.items, grams, strict=True):
+    for (no, _), g in zip(units, grams, strict=True):
         distinctive = sorted(b for b in g if counts[b] < limit and b in facts)
-        out.append(ItemMatch(it.no, len(distinctive), tuple(distinctive)))
+        out.append(ItemMatch(no, len(distinctive), tuple(distinctive)))
     return out
+
+
+def item_matches(paragraph: Paragraph, facts: str) -> list[ItemMatch]:
+    """Score every item of a paragraph against the facts; terms common to most items are ignored."""
+    if len(paragraph.items) < 2:
+        return []
+    return _unit_matches([(it.no, it.text) for it in paragraph.items], facts)
+
+
+def matching_paragraph(article: Article, facts: str) -> ItemMatch | None:
+    """The one paragraph of a several-paragraph article the facts clearly describe (at least 4 distinctive
+    terms, three times as many as any other paragraph), or None when it cannot be told."""
+    if len(article.paragraphs) < 2:
+        return None
+    ranked = sorted(_unit_matches([(p.no, p.text) for p in article.paragraphs], facts), key=lambda m: -m.score)
+    best, second = ranked[0], ranked[1].score
+    if best.score >= 4 and best.score >= max(3 * second, second + 4):
+        return best
+    return None
 
 
 def better_item(paragraph: Paragraph, cited_item: int, facts: str) -> tuple[ItemMatch, ItemMatch] | None:
