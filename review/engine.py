@@ -142,7 +142,11 @@ class ReviewContext:
     # ---------------------------------------------------------------- citations
 
     def cite(
-        self, law: str, article: int, paragraph: int | None = None, item: int | None = None,
+        self,
+        law: str,
+        article: int,
+        paragraph: int | None = None,
+        item: int | None = None,
         on: dt.date | None = None,
     ) -> Citation:
         """A provision resolved against the store, as a finding citation (unverified when absent)."""
@@ -167,9 +171,15 @@ class ReviewContext:
             if cp.article_no is None:
                 continue
             ref = CitationRef(
-                law_name=cp.law_name, self_reference=False, article_no=cp.article_no,
-                article_suffix=cp.article_suffix, paragraph=cp.paragraph, item=cp.item, text=cp.text,
-                start=0, end=len(cp.text),
+                law_name=cp.law_name,
+                self_reference=False,
+                article_no=cp.article_no,
+                article_suffix=cp.article_suffix,
+                paragraph=cp.paragraph,
+                item=cp.item,
+                text=cp.text,
+                start=0,
+                end=len(cp.text),
             )
             day = self.procedure_date if cp.role == "procedure" else self.law_date
             out.append((cp, resolve_ref(ref, day, self.store, context=cp.text)))
@@ -180,8 +190,13 @@ def citation_from_resolution(r: Resolution) -> Citation:
     """Finding citation from a resolver result: verbatim text when verified, the reason when not."""
     if r.law_title is None:
         return Citation(
-            unit_id=None, law=r.ref.law_name or "（未写明法规）", article=_article_label(r), version=None,
-            text=r.message, in_force=None, verified=False,
+            unit_id=None,
+            law=r.ref.law_name or "（未写明法规）",
+            article=_article_label(r),
+            version=None,
+            text=r.message,
+            in_force=None,
+            verified=False,
         )
     return Citation(
         unit_id=r.unit_id,
@@ -240,31 +255,57 @@ def run_review(case: Case, store: ReviewStore, *, today: dt.date | None = None) 
             except Exception as e:  # a broken rule must not hide the other five criteria
                 findings.append(
                     Finding(
-                        criterion=criterion, severity=Severity.HINT, code=f"{r.code}.error",
-                        title=f"“{r.title}”未能自动检查", detail=f"自动检查出错（{type(e).__name__}：{e}），请人工审核此项。",
+                        criterion=criterion,
+                        severity=Severity.HINT,
+                        code=f"{r.code}.error",
+                        title=f"“{r.title}”未能自动检查",
+                        detail=f"自动检查出错（{type(e).__name__}：{e}），请人工审核此项。",
                         verify=True,
                     )
                 )
                 continue
             findings.extend(outcome.findings)
             checked.extend(outcome.checked)
+        if not findings and not checked:
+            # Nothing could be checked (e.g. an excerpt without penalty or fine): unknown is not a pass.
+            findings.append(
+                Finding(
+                    criterion=criterion,
+                    severity=Severity.HINT,
+                    code=f"{criterion.value}.not_checkable",
+                    title="材料不足，无法审核此项",
+                    detail=f"决定书和案卷未显示审核“{criterion.question}”所需的内容，未能自动审核；需承办机构补充材料后人工审核。",
+                    verify=True,
+                )
+            )
         findings.sort(key=lambda f: (f.verify, _SEVERITY_ORDER[f.severity]))
         results.append(
-            CriterionResult(criterion=criterion, verdict=verdict_for(findings), findings=tuple(findings),
-                            checked=tuple(checked))
+            CriterionResult(
+                criterion=criterion,
+                verdict=verdict_for(findings),
+                findings=tuple(findings),
+                checked=tuple(checked),
+            )
         )
         all_findings.extend(findings)
     conclusion = conclusion_for(all_findings)
     reasons = [
-        f"{f.criterion.title}：{f.title}" for f in all_findings
+        f"{f.criterion.title}：{f.title}"
+        for f in all_findings
         if not f.verify and f.severity in (Severity.SEVERE, Severity.GENERAL)
     ]
     if not reasons:
         reasons = ["六项审核内容均未发现应当纠正的问题。"]
-        if any(f.verify for f in all_findings):
-            reasons.append("但有事项案卷未显示，需承办机构核实后再作决定。")
+        to_verify = [r.criterion.title for r in results if r.verdict == Verdict.VERIFY]
+        if to_verify:
+            reasons.append(f"但{'、'.join(to_verify)}方面有事项案卷未显示，需承办机构核实后方可作出决定。")
     return Review(
-        case_id=case.case_id, case_title=case.title, conclusion=conclusion, conclusion_reasons=tuple(reasons),
-        criteria=tuple(results), reviewed_on=ctx.today, corpus_version=store.corpus_version,
+        case_id=case.case_id,
+        case_title=case.title,
+        conclusion=conclusion,
+        conclusion_reasons=tuple(reasons),
+        criteria=tuple(results),
+        reviewed_on=ctx.today,
+        corpus_version=store.corpus_version,
         engine_version=ENGINE_VERSION,
     )

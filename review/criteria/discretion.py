@@ -137,33 +137,43 @@ def _outside_finding(ctx: ReviewContext, c: ItemCheck) -> Finding:
     cites = (_penalty_citation(c.provision), ctx.cite(PENALTY_LAW, 5, 2))
     if below and _REDUCED_RE.search(text) and _MITIGATION_GROUND_RE.search(text):
         return Finding(
-            criterion=Criterion.DISCRETION, severity=Severity.HINT, code="discretion.statutory_range.reduced",
-            title="需核实减轻处罚的法定情形", verify=True,
+            criterion=Criterion.DISCRETION,
+            severity=Severity.HINT,
+            code="discretion.statutory_range.reduced",
+            title="需核实减轻处罚的法定情形",
+            verify=True,
             detail=f"决定{hows}，低于{c.provision.label}规定的{allowed}；决定书说明减轻处罚，"
-                   "请核实所述情形属于法律规定应当或者可以减轻处罚的情形，且证据充分。",
-            quote=c.item.text, citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
+            "请核实所述情形属于法律规定应当或者可以减轻处罚的情形，且证据充分。",
+            quote=c.item.text,
+            citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
             suggestion="核对减轻处罚的法定依据及证据；不属于的，在法定幅度内重新裁量。",
         )
     if below:
         return Finding(
-            criterion=Criterion.DISCRETION, severity=Severity.SEVERE, code="discretion.statutory_range",
+            criterion=Criterion.DISCRETION,
+            severity=Severity.SEVERE,
+            code="discretion.statutory_range",
             title="罚款低于法定最低额",
             detail=(
                 f"决定{hows}，而{c.provision.label}规定的罚款幅度为{allowed}，罚款低于法定最低额。"
                 "在法定幅度以下处罚属减轻处罚，只能依据法律规定的减轻情形（如行政处罚法第三十二条）并说明理由；"
                 "决定书未写明减轻处罚的法定情形，“从轻”只能在幅度内，属明显不当的裁量。"
             ),
-            quote=c.item.text, citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
+            quote=c.item.text,
+            citations=(*cites, ctx.cite(PENALTY_LAW, 32)),
             suggestion=f"在{allowed}的幅度内重新裁量；确有法定减轻情形的，写明依据和事实。拟处罚内容变化的，应重新告知。",
         )
     return Finding(
-        criterion=Criterion.DISCRETION, severity=Severity.SEVERE, code="discretion.statutory_range",
+        criterion=Criterion.DISCRETION,
+        severity=Severity.SEVERE,
+        code="discretion.statutory_range",
         title="罚款超出法定幅度",
         detail=(
             f"决定{hows}，而{c.provision.label}规定的罚款幅度为{allowed}，罚款超出法定幅度，"
             "属明显不当的裁量；行政处罚法没有在法定幅度以外加重处罚的依据。"
         ),
-        quote=c.item.text, citations=cites,
+        quote=c.item.text,
+        citations=cites,
         suggestion=f"在{allowed}的幅度内重新裁量并说明理由；拟处罚内容变化的，应重新告知当事人。",
     )
 
@@ -192,8 +202,21 @@ def statutory_range(ctx: ReviewContext) -> RuleOutcome:
                     suggestion="请在处罚内容中写明罚款的具体数额（大写并注明人民币）。",
                 )
             )
-        else:
+        elif draft.penalty_kinds:
             out.checked.append("决定书未处罚款，无须审查罚款幅度。")
+        else:
+            # No penalty could be read at all (an excerpt, an OCR page): "no fine" would be a guess.
+            out.findings.append(
+                Finding(
+                    criterion=Criterion.DISCRETION,
+                    severity=Severity.HINT,
+                    code="discretion.statutory_range.penalty_unknown",
+                    title="需核实处罚内容",
+                    detail="未能从决定书中识别出处罚种类和数额，无法审查是否在法定幅度内。",
+                    verify=True,
+                    suggestion="请核对决定书的处罚内容部分（处罚种类、罚款数额）。",
+                )
+            )
         return out
     for c in checks:
         amount = yuan(c.item.amount)
@@ -583,7 +606,9 @@ _NEGATED_RE = re.compile(r"(?:不属于|不存在|未|没有|无)[^，。；]{0,
 
 
 # The decision's own claim to be lenient, and the words that would justify the top of the range.
-_LENIENT_CLAIM_RE = re.compile(r"(?<![不未])从轻(?:处罚|处理|裁量)?|减轻处罚|(?:法定幅度的|按照|按)?最低(?:额|限|标准)")
+_LENIENT_CLAIM_RE = re.compile(
+    r"(?<![不未])从轻(?:处罚|处理|裁量)?|减轻处罚|(?:法定幅度的|按照|按)?最低(?:额|限|标准)"
+)
 _AGGRAVATING_RE = re.compile(r"(?<![不未无])从重|情节严重|情节恶劣|屡教不改|拒不改正")
 
 

@@ -138,7 +138,8 @@ def crime_referral(ctx: ReviewContext) -> RuleOutcome:
         and text[m.end() : m.end() + 1] != "的"  # 构成犯罪的，依法追究刑事责任: a quoted rule, not a finding
     ]
     explicit += [
-        m for m in _CRIME_FACTS_RE.finditer(text)
+        m
+        for m in _CRIME_FACTS_RE.finditer(text)
         if not _CRIME_NEGATION_RE.search(text[max(0, m.start() - 6) : m.start()].rstrip("达到构成"))
     ]
     if explicit and not referred:
@@ -169,6 +170,21 @@ def crime_referral(ctx: ReviewContext) -> RuleOutcome:
                 detail=f"认定的事实涉及“{'、'.join(hits)}”，可能涉嫌犯罪；案卷未显示是否已评估移送。",
                 citations=cites,
                 suggestion="对照刑事追诉标准核实涉案金额、数量和后果；涉嫌犯罪的，应依法移送公安机关。",
+            )
+        )
+        return out
+    if not referred and not (ctx.case.draft.facts or "").strip():
+        # Without the facts there is nothing to judge a referral on: that is unknown, not "no crime".
+        out.findings.append(
+            Finding(
+                criterion=Criterion.OTHER,
+                severity=Severity.HINT,
+                code="other.crime_referral.no_facts",
+                title="需核实是否涉嫌犯罪、应否移送",
+                verify=True,
+                detail="未能识别决定书认定的违法事实，无法判断是否涉嫌犯罪、是否应当移送。",
+                citations=cites,
+                suggestion="核对违法事实部分；涉嫌犯罪的，应依法移送司法机关。",
             )
         )
         return out
@@ -429,8 +445,12 @@ def minor(ctx: ReviewContext) -> RuleOutcome:
                     code="other.minor.not_mitigated",
                     title="未成年人未依法从轻或者减轻处罚",
                     detail=f"{source}，当事人行为时{hi}周岁，已满十四周岁不满十八周岁，应当从轻或者减轻行政处罚，决定书未予说明"
-                    + (f"；罚款{yuan(mid[0])}不低于{mid[2]}幅度的中间值{yuan(mid[1])}，未体现从轻或者减轻，"
-                       "属明显不当。" if mid is not None and high else "。"),
+                    + (
+                        f"；罚款{yuan(mid[0])}不低于{mid[2]}幅度的中间值{yuan(mid[1])}，未体现从轻或者减轻，"
+                        "属明显不当。"
+                        if mid is not None and high
+                        else "。"
+                    ),
                     citations=cite,
                     suggestion="依法从轻或者减轻处罚并写明理由；送达时通知其监护人。",
                 )
@@ -501,26 +521,37 @@ def _detention_for_minor(ctx: ReviewContext, out: RuleOutcome, lo: int, hi: int,
         item = ctx.cite(_PUBLIC_ORDER_LAW, 21, None, no, on=day)
         cites = (item, ctx.cite(_PUBLIC_ORDER_LAW, 12, on=day), ctx.cite(PENALTY_LAW, 30))
         if needs_first and first is None:
-            out.findings.append(Finding(
-                criterion=Criterion.OTHER, severity=Severity.HINT, code="other.minor.detention_verify",
-                title="需核实未成年人是否初次违反治安管理（行政拘留可否执行）", verify=True,
-                detail=f"{source}，当事人行为时{hi}周岁；已满十六周岁不满十八周岁初次违反治安管理的，"
-                       "依法应当给予行政拘留处罚的不执行行政拘留处罚，案卷未显示是否初次违反治安管理。",
-                citations=cites, suggestion="查明当事人此前有无违反治安管理的记录；属初次的，写明行政拘留不执行。",
-            ))
+            out.findings.append(
+                Finding(
+                    criterion=Criterion.OTHER,
+                    severity=Severity.HINT,
+                    code="other.minor.detention_verify",
+                    title="需核实未成年人是否初次违反治安管理（行政拘留可否执行）",
+                    verify=True,
+                    detail=f"{source}，当事人行为时{hi}周岁；已满十六周岁不满十八周岁初次违反治安管理的，"
+                    "依法应当给予行政拘留处罚的不执行行政拘留处罚，案卷未显示是否初次违反治安管理。",
+                    citations=cites,
+                    suggestion="查明当事人此前有无违反治安管理的记录；属初次的，写明行政拘留不执行。",
+                )
+            )
             return
         if needs_first and not first:
             return
-        out.findings.append(Finding(
-            criterion=Criterion.OTHER, severity=Severity.SEVERE, code="other.minor.detention_executed",
-            title="对依法不执行行政拘留的未成年人决定执行拘留",
-            detail=f"{source}，当事人行为时{hi}周岁"
-                   + ("，系初次违反治安管理" if needs_first else "")
-                   + f"，属于{item.article}“{re.sub(r'^（[一二三四五六七八九十]+）', '', line).strip('；。 ')}”的情形：依法应当给予行政拘留处罚的，不执行行政拘留处罚；"
-                   "决定书决定行政拘留，未写明不执行，适用法律错误。",
-            quote=draft.penalty_text, citations=cites,
-            suggestion="写明行政拘留不执行，并依法从轻或者减轻处罚；送达时通知其监护人。",
-        ))
+        out.findings.append(
+            Finding(
+                criterion=Criterion.OTHER,
+                severity=Severity.SEVERE,
+                code="other.minor.detention_executed",
+                title="对依法不执行行政拘留的未成年人决定执行拘留",
+                detail=f"{source}，当事人行为时{hi}周岁"
+                + ("，系初次违反治安管理" if needs_first else "")
+                + f"，属于{item.article}“{re.sub(r'^（[一二三四五六七八九十]+）', '', line).strip('；。 ')}”的情形：依法应当给予行政拘留处罚的，不执行行政拘留处罚；"
+                "决定书决定行政拘留，未写明不执行，适用法律错误。",
+                quote=draft.penalty_text,
+                citations=cites,
+                suggestion="写明行政拘留不执行，并依法从轻或者减轻处罚；送达时通知其监护人。",
+            )
+        )
         return
 
 
