@@ -874,8 +874,10 @@ def _other_department(ctx: Ctx, rng: Random | None) -> tuple[str, str, CitedProv
     region = _region_of(agency)
     if region is None:
         return None
+    # Not a 综合行政执法 body: it may hold the power through 相对集中行政处罚权 or a transfer
+    # (《中华人民共和国行政处罚法》第十八条第一款、第二款), so its lack of competence is a question, not a defect.
     choices = [name for key, name in _DEPARTMENTS
-               if key not in who and key not in agency and name.endswith("局")]
+               if key not in who and key not in agency and name.endswith("局") and "综合" not in name]
     if not choices:
         return None
     name = choices[rng.randrange(len(choices))] if rng else choices[0]
@@ -953,6 +955,10 @@ def _penalty_kind_beyond_power(ctx: Ctx, rng: Random) -> tuple[str, str]:
 
 
 # ============================================================================ facts
+# Every facts defect is 严重: a finding still worded 涉嫌, a party named otherwise than in the record, a
+# timeline that contradicts itself or a date the 笔录 does not bear out means the facts are not established
+# (《中华人民共和国行政处罚法》第四十条: 违法事实不清、证据不足的，不得给予行政处罚), which the 审核 scheme
+# (朝阳区实施方案 附件4 第六条) ranks as 事实不清或主要证据不足 → 不同意 (teaching examples EX03, EX05).
 
 
 def _facts_bounds(ctx: Ctx) -> tuple[int, int]:
@@ -978,11 +984,36 @@ def _append_to_facts(ctx: Ctx, sentence: str) -> None:
 _INCOME_EVIDENCE_RE = re.compile(r"收入|收款|账目|账簿|账单|营业额|销售|违法所得|流水|发票")
 
 
+# Statements (询问笔录, 陈述) and purchase records may state the money taken; the key can say "no evidence of
+# the amount" only when each such item says it proves something else (“…询问笔录，证明违法行为的起始时间”).
+_MAY_STATE_INCOME_RE = re.compile(r"询问|调查笔录|谈话|讯问|陈述|进货|购货|送货单|采购")
+_PROVES_RE = re.compile(r"证明(?P<what>[^）)；;。]*)")
+_MONEY_OR_ALL_RE = re.compile(r"收入|收款|收取|所得|获利|营业|经营额|销售|金额|数额|价款|元|(?:上述|以上|全部|基本|违法)事实")
+
+
+def _evidence_may_show_income(ctx: Ctx) -> bool:
+    """Whether an evidence item may record the income: a statement or purchase record whose stated purpose
+    is absent or bears on money (《中华人民共和国行政处罚法》第四十条: the reviewer cannot call it unproven)."""
+    described = [str(e) for e in ctx.draft.evidence]
+    for item in [*map(str, ctx.record.get("evidence") or []), *described]:
+        if not _MAY_STATE_INCOME_RE.search(item):
+            continue
+        purpose = _PROVES_RE.search(item)
+        if purpose is None:
+            head = re.split(r"[（(，,]", item)[0].strip()
+            purpose = next((p for e in described if len(head) >= 4 and head in e
+                            if (p := _PROVES_RE.search(e)) is not None), None)
+        if purpose is None or _MONEY_OR_ALL_RE.search(purpose.group("what")):
+            return True
+    return False
+
+
 def _applies_unsupported_amount(ctx: Ctx) -> bool:
     evidence = " ".join(map(str, ctx.record.get("evidence") or []))
     return (ctx.draft.fine is not None and ctx.draft.confiscation is None and "；" not in ctx.draft.fine.text
             and not _INCOME_EVIDENCE_RE.search(evidence)
             and not _INCOME_EVIDENCE_RE.search(" ".join(ctx.draft.evidence))
+            and not _evidence_may_show_income(ctx)
             and ctx.draft.facts is not None and "违法所得" not in ctx.text)
 
 
@@ -1034,7 +1065,7 @@ def _applies_party_name(ctx: Ctx) -> bool:
 
 @defect("facts.inconsistent_party_name", Criterion.FACTS, "当事人名称前后不一致",
         "决定书当事人栏的名称与营业执照、案卷记载不一致（两字颠倒）。",
-        "《中华人民共和国行政处罚法》第五十九条第一款第（一）项", Severity.GENERAL,
+        "《中华人民共和国行政处罚法》第五十九条第一款第（一）项", Severity.SEVERE,
         applies=_applies_party_name, touches={"party"})
 def _inconsistent_party_name(ctx: Ctx, rng: Random) -> tuple[str, str]:
     span = _party_line_span(ctx)
@@ -1050,8 +1081,9 @@ def _inconsistent_party_name(ctx: Ctx, rng: Random) -> tuple[str, str]:
     wrong = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
     ctx.case["draft"] = ctx.text[:start] + wrong + ctx.text[end:]
     recorded = (_sub(ctx.case, "party") or {}).get("name") or name
-    issue = (f"决定书当事人栏写作“{wrong}”，与营业执照及案卷记载的“{recorded}”不一致，当事人认定不准确；"
-             "应核对主体资格证明后统一更正。")
+    issue = (f"决定书当事人栏写作“{wrong}”，与营业执照及案卷记载的“{recorded}”不一致，"
+             "被处罚的当事人认定不清，属事实不清（违法事实不清、证据不足的，不得给予行政处罚）；"
+             "应核对主体资格证明，统一当事人名称后重新审核。")
     return issue, "《中华人民共和国行政处罚法》第五十九条第一款第（一）项、第四十条"
 
 
@@ -1074,7 +1106,7 @@ def _applies_suspected(ctx: Ctx) -> bool:
 
 @defect("facts.suspected_wording", Criterion.FACTS, "违法事实写作“涉嫌”",
         "认定的违法事实写成“涉嫌……”，处罚决定对违法事实的认定应当是确定的。",
-        "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项", Severity.GENERAL,
+        "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项", Severity.SEVERE,
         applies=_applies_suspected, touches={"facts_wording"})
 def _suspected_wording(ctx: Ctx, rng: Random) -> tuple[str, str]:
     at = _suspected_point(ctx)
@@ -1082,8 +1114,9 @@ def _suspected_wording(ctx: Ctx, rng: Random) -> tuple[str, str]:
     ctx.case["draft"] = ctx.text[:at] + "涉嫌" + ctx.text[at:]
     sentence_end = ctx.case["draft"].find("。", at)
     quoted = ctx.case["draft"][max(0, at - 6) : min(at + 20, sentence_end if sentence_end > 0 else at + 20)]
-    issue = (f"违法事实写作“……{quoted}……”。处罚决定是对违法事实的确定认定，经调查终结后不应再使用“涉嫌”"
-             "的表述；应删去“涉嫌”，如实认定违法事实。")
+    issue = (f"违法事实写作“……{quoted}……”。处罚决定是对违法事实的确定认定，经调查终结后仍写“涉嫌”，"
+             "说明违法事实并未认定清楚，属事实不清（违法事实不清、证据不足的，不得给予行政处罚）；"
+             "应删去“涉嫌”，以证据确实认定违法事实后重新审核。")
     return issue, "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项"
 
 
@@ -1097,7 +1130,7 @@ def _applies_date_order(ctx: Ctx) -> bool:
 
 @defect("facts.date_order", Criterion.FACTS, "立案日期早于发现日期",
         "立案日期（案卷与决定书）被改到发现违法行为之前，案件时间顺序自相矛盾。",
-        "《中华人民共和国行政处罚法》第五十四条、第四十条", Severity.GENERAL,
+        "《中华人民共和国行政处罚法》第五十四条、第四十条", Severity.SEVERE,
         applies=_applies_date_order, touches={"filed_date"})
 def _date_order(ctx: Ctx, rng: Random) -> tuple[str, str]:
     filed = as_date(ctx.record.get("filed_date"))
@@ -1111,7 +1144,8 @@ def _date_order(ctx: Ctx, rng: Random) -> tuple[str, str]:
         raise MutationError("草稿中没有找到立案日期。")
     ctx.record["filed_date"] = new
     issue = (f"案卷和决定书记载{cn_date(new)}立案，而违法行为于{cn_date(found)}才被发现，立案早于发现，"
-             "案件时间顺序矛盾，立案依据和事实认定的可靠性存疑；应核实立案审批表等材料后更正。")
+             "案件时间顺序矛盾，立案依据和事实认定均不可靠，属事实不清；"
+             "应核实立案审批表、检查笔录等材料查清时间后重新审核。")
     return issue, "《中华人民共和国行政处罚法》第五十四条、第四十条"
 
 
@@ -1140,7 +1174,7 @@ def _applies_inconsistent_date(ctx: Ctx) -> bool:
 
 @defect("facts.inconsistent_date", Criterion.FACTS, "检查日期与笔录不一致",
         "决定书认定的检查日期与证据目录中现场检查笔录的日期不一致。",
-        "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项", Severity.GENERAL,
+        "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项", Severity.SEVERE,
         applies=_applies_inconsistent_date, touches={"facts_dates"})
 def _inconsistent_date(ctx: Ctx, rng: Random) -> tuple[str, str]:
     start, end, day = _inspection_dates(ctx)[0]
@@ -1151,7 +1185,7 @@ def _inconsistent_date(ctx: Ctx, rng: Random) -> tuple[str, str]:
     ctx.case["draft"] = ctx.text[:start] + cn_date(new) + ctx.text[end:]
     issue = (f"决定书认定执法人员于{cn_date(new)}检查发现违法行为，"
              f"而证据目录中的现场检查笔录及案卷记载的检查日期为{cn_date(day)}，日期不一致，"
-             "认定事实与证据不符；应核对笔录后统一。")
+             "认定的事实与证据不符，属事实不清、主要证据不足；应核对笔录查清检查日期后重新审核。")
     return issue, "《中华人民共和国行政处罚法》第四十条、第五十九条第一款第（二）项"
 
 
@@ -1278,7 +1312,9 @@ def _mismatch_candidates(ctx: Ctx, cp: CitedProvision, rng_range: AmountRange | 
             if any(f"第{cn_number(int(n))}条" in p.text for n in violated_nos if n):
                 continue
             ranges = _yuan_ranges(p.text)
-            if not ranges or not all(r.low is not None and r.high is not None and r.low <= fine <= r.high
+            # Strictly inside: at an end of the wrong range the fine would add a second, discretion defect
+            # (顶格 though the decision says 从轻, or the least amount though it says 从重).
+            if not ranges or not all(r.low is not None and r.high is not None and r.low < fine < r.high
                                      for r in ranges):
                 continue
             out.append((a.no, p.no if len(a.paragraphs) > 1 else None, None, p.text))
@@ -1346,6 +1382,26 @@ def _penalty_clause_mismatch(ctx: Ctx, rng: Random) -> tuple[str, str]:
     return issue, basis
 
 
+_PENALTY_WORDS_RE = re.compile(r"罚款|警告|通报批评|没收|吊销|责令停产停业|责令关闭|拘留|处[^，。；]{0,20}罚")
+
+
+def _paragraph_matters(art: Article, cp: CitedProvision, role: str) -> bool:
+    """Whether citing the article without `cp`'s 款 leaves the reader unsure which rule applies.
+
+    《中华人民共和国行政处罚法》第五十九条第一款第（三）项 asks for the provisions applied; a citation is
+    imprecise only when the dropped 款 is needed to find them: 第X条第（三）项 is unambiguous when one 款 alone
+    lists items, and 依据第X条 names the penalty when one 款 alone imposes one (and it is the cited 款).
+    """
+    if len(art.paragraphs) < 2:
+        return False
+    if cp.item is not None:
+        return sum(1 for p in art.paragraphs if p.items) >= 2
+    if role == "penalty":
+        penal = [p.no for p in art.paragraphs if _PENALTY_WORDS_RE.search(p.text)]
+        return len(penal) >= 2 or penal != [cp.paragraph]
+    return True  # several 款 laying down different duties: the 款 says which one was broken
+
+
 def _missing_paragraph_target(ctx: Ctx) -> CitedProvision | None:
     for role in ("penalty", "violated"):
         for cp in ctx.citations(role):
@@ -1354,7 +1410,7 @@ def _missing_paragraph_target(ctx: Ctx) -> CitedProvision | None:
             version = ctx.version(cp)
             art = _article(version, cp) if version else None
             key = ctx.law_key(cp)
-            if art is None or len(art.paragraphs) < 2 or key is None:
+            if art is None or key is None or not _paragraph_matters(art, cp, role):
                 continue
             if citation_refs(ctx.text, ctx.store, key, cp.article_no, paragraph=cp.paragraph):
                 return cp
@@ -1362,7 +1418,7 @@ def _missing_paragraph_target(ctx: Ctx) -> CitedProvision | None:
 
 
 @defect("law.missing_paragraph", Criterion.LAW, "引用条文缺款",
-        "引用分款的条文时删去“第X款”，引用不精确。",
+        "引用分款的条文时删去“第X款”，而该款是确定所适用规定所必需的（条文有数款分别规定不同事项），引用不精确。",
         "《中华人民共和国行政处罚法》第五十九条第一款第（三）项", Severity.GENERAL,
         applies=lambda ctx: _missing_paragraph_target(ctx) is not None, touches={"penalty_citation"})
 def _missing_paragraph(ctx: Ctx, rng: Random) -> tuple[str, str]:
@@ -1456,11 +1512,27 @@ def _window_end(ctx: Ctx) -> dt.date | None:
 def _hearing_threshold(ctx: Ctx) -> float | None:
     """较大数额罚款 threshold from the dated parameters, when the project has recorded one."""
     kind = (_sub(ctx.case, "party") or {}).get("kind")
-    key = "hearing_large_fine_person" if kind == "自然人" else "hearing_large_fine_org"
+    # A 个体工商户 is a natural person trading under a registration (《中华人民共和国民法典》第五十四条).
+    key = "hearing_large_fine_person" if kind in ("自然人", "个体工商户") else "hearing_large_fine_org"
     try:
         return float(ctx.param(key).value)
     except ParameterError:
         return None
+
+
+def _hearing_cap(ctx: Ctx) -> float | None:
+    """The fine a mutator may not reach when the party was not told of a right to a hearing: at 较大数额
+    the notice must offer one (《中华人民共和国行政处罚法》第六十三条第一款第（一）项), a second defect the key
+    of a discretion defect would not name. None when the notice offers a hearing or no threshold is known."""
+    notice = _notice(ctx)
+    if notice is not None and "听证" in (notice.get("rights") or []):
+        return None
+    return _hearing_threshold(ctx)
+
+
+def _below_cap(ctx: Ctx, amounts: Iterable[float]) -> list[float]:
+    cap = _hearing_cap(ctx)
+    return [a for a in amounts if cap is None or a < cap]
 
 
 def _applies_no_hearing_notice(ctx: Ctx) -> bool:
@@ -1790,9 +1862,17 @@ def _single_fine(ctx: Ctx) -> bool:
     return fine is not None and "；" not in fine.text and "合计" not in (ctx.draft.penalty_text or "")
 
 
-def _applies_above_max(ctx: Ctx) -> bool:
+def _above_max_options(ctx: Ctx) -> list[int]:
     found = ctx.fine_range()
-    return _single_fine(ctx) and found is not None and found[1].high is not None
+    if found is None or found[1].high is None:
+        return []
+    high = float(found[1].high)
+    options = sorted({round_up(high * k) for k in (1.1, 1.2, 1.5, 2.0)} | {int(high + nice_step(high))})
+    return [int(a) for a in _below_cap(ctx, (o for o in options if o > high))]
+
+
+def _applies_above_max(ctx: Ctx) -> bool:
+    return _single_fine(ctx) and bool(_above_max_options(ctx))
 
 
 @defect("discretion.above_statutory_max", Criterion.DISCRETION, "罚款超出法定最高额",
@@ -1804,9 +1884,8 @@ def _above_statutory_max(ctx: Ctx, rng: Random) -> tuple[str, str]:
     assert found is not None
     cp, rng_range = found
     high = float(rng_range.high or 0)
-    new = round_up(high * rng.choice((1.1, 1.2, 1.5, 2.0)))
-    if new <= high:
-        new = int(high + nice_step(high))
+    options = _above_max_options(ctx)
+    new = options[rng.randrange(len(options))]
     set_fine(ctx.case, new)
     cited = cp_text(ctx, cp)
     issue = (f"罚款{new}元超出法定幅度。{cited}规定“{rng_range.text}”罚款，最高{high:.0f}元；"
@@ -1944,7 +2023,8 @@ def _applies_mitigation(ctx: Ctx) -> bool:
     found = ctx.fine_range()
     fine = ctx.draft.fine
     return (_single_fine(ctx) and found is not None and fine is not None and found[1].high is not None
-            and fine.yuan < found[1].high and len(_mitigating(ctx)) >= 2)
+            and fine.yuan < found[1].high and len(_mitigating(ctx)) >= 2
+            and bool(_below_cap(ctx, [float(found[1].high)])))
 
 
 @defect("discretion.mitigation_ignored", Criterion.DISCRETION, "有从轻情节仍顶格处罚",
@@ -1979,7 +2059,8 @@ def _applies_heavier(ctx: Ctx) -> bool:
     end = _window_end(ctx)
     statement = _sub(ctx.case, "statement") or {}
     if not (_single_fine(ctx) and found is not None and fine is not None and proposed == fine.yuan
-            and found[1].high is not None and fine.yuan + nice_step(fine.yuan) <= found[1].high):
+            and found[1].high is not None and fine.yuan + nice_step(fine.yuan) <= found[1].high
+            and _below_cap(ctx, [fine.yuan + nice_step(fine.yuan)])):
         return False
     if statement.get("made"):
         return as_date(statement.get("date")) is not None
@@ -2029,6 +2110,9 @@ def _heavier_after_statement(ctx: Ctx, rng: Random) -> tuple[str, str]:
     high = float(found[1].high or 0)
     candidates = [round_up(fine.yuan * k) for k in (1.2, 1.5, 2.0)]
     candidates = [c for c in candidates if fine.yuan < c <= high] or [int(fine.yuan + nice_step(fine.yuan))]
+    candidates = [int(c) for c in _below_cap(ctx, candidates)]
+    if not candidates:
+        raise MutationError("加重后的罚款将达到应告知听证的较大数额，会另成程序缺陷；请换用其他案例。")
     new = candidates[rng.randrange(len(candidates))]
     set_fine(ctx.case, new, notice=False)
     issue = (f"告知书拟罚款{fine.yuan:.0f}元，{subject}于{cn_date(said_day)}提出陈述、申辩后，"
@@ -2037,24 +2121,69 @@ def _heavier_after_statement(ctx: Ctx, rng: Random) -> tuple[str, str]:
     return issue, "《中华人民共和国行政处罚法》第四十五条第二款"
 
 
-@defect("discretion.no_reasons", Criterion.DISCRETION, "未说明裁量理由",
-        "删去决定书中的“裁量理由/裁量说明”段落，决定书不再说明在幅度内如何确定罚款数额。",
-        "《中华人民共和国行政处罚法》第五条第二款、第四十四条", Severity.GENERAL,
-        applies=lambda ctx: _reasons_line(ctx.text) is not None and ctx.draft.fine is not None,
-        touches={"reasons"})
-def _no_reasons(ctx: Ctx, rng: Random) -> tuple[str, str]:
+# Words by which a decision states how it fixed the amount (circumstances weighed, benchmark applied).
+_REASONING_RE = re.compile(
+    r"裁量|鉴于|考虑|综合(?:考虑|以上|上述|全案|分析|评估|认定)|从轻|减轻|从重|酌情|酌定|情节|参照|基准"
+)
+
+
+def _without_reasons(ctx: Ctx) -> str | None:
+    """The draft with its reasons for the amount taken out: the 裁量理由 line and every other clause
+    (；-separated, outside quoted law) that says what was weighed (…本机关已在裁量时予以考虑). None when a
+    whole sentence of reasoning would remain (it cannot be cut out without rewriting the decision)."""
     span = _reasons_line(ctx.text)
-    assert span is not None
+    if span is None:
+        return None
     start, end = span
     text = ctx.text[:start] + ctx.text[end + 1 :]
+    if text[max(0, start - 1) : start + 1] == "\n\n":
+        text = text[:start] + text[start + 1 :]  # the line was a paragraph of its own: one blank line stays
+    quotes = quote_spans(text)
+    edits: list[tuple[int, int, str]] = []
+    for m in _REASONING_RE.finditer(text):
+        if _in_quote(quotes, m.start()) or any(s <= m.start() < e for s, e, _ in edits):
+            continue
+        clause_start = text.rfind("；", 0, m.start())
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in "。\n")
+        clause_end = min((i for i in (text.find(c, m.start()) for c in "；。\n") if i >= 0), default=-1)
+        if clause_start <= sentence_start or clause_end < 0 or text[clause_end] != "。":
+            return None  # not the last clause of a sentence with others before it
+        edits.append((clause_start, clause_end, ""))
+    stripped = _replace_spans(text, edits)
+    return None if _REASONING_RE.search(_unquoted(stripped)) else stripped
+
+
+def _unquoted(text: str) -> str:
+    for s, e in reversed(quote_spans(text)):
+        text = text[:s] + text[e + 1 :]
+    return text
+
+
+def _applies_no_reasons(ctx: Ctx) -> bool:
+    fine = ctx.draft.fine
+    found = ctx.fine_range()
+    if not _single_fine(ctx) or fine is None or found is None or found[1].low is None:
+        return False
+    # A fine at the statutory minimum needs no stated reasons: nothing was weighed against the party
+    # (《中华人民共和国行政处罚法》第五条第二款 — the amount must match the facts; the least amount always does).
+    return fine.yuan > float(found[1].low) + 0.005 and _without_reasons(ctx) is not None
+
+
+@defect("discretion.no_reasons", Criterion.DISCRETION, "未说明裁量理由",
+        "罚款高于法定最低额，删去决定书中的“裁量理由/裁量说明”段落及其他说明裁量考虑的分句，"
+        "决定书不再说明在幅度内如何确定罚款数额。",
+        "《中华人民共和国行政处罚法》第五条第二款、第四十四条", Severity.GENERAL,
+        applies=_applies_no_reasons, touches={"reasons"})
+def _no_reasons(ctx: Ctx, rng: Random) -> tuple[str, str]:
+    text = _without_reasons(ctx)
+    assert text is not None
     ctx.case["draft"] = text
     fine = ctx.draft.fine
-    assert fine is not None
     found = ctx.fine_range()
-    where = f"在“{found[1].text}”的幅度内" if found else "在法定幅度内"
-    issue = (f"决定书{where}确定罚款{fine.yuan:.0f}元，但没有说明裁量理由：未写明考虑了哪些从重、从轻情节，"
-             "也未说明适用的裁量基准。应补充裁量理由，使处罚与违法行为的事实、性质、"
-             "情节和社会危害程度相当可被审查。")
+    assert fine is not None and found is not None
+    issue = (f"决定书在“{found[1].text}”的幅度内确定罚款{fine.yuan:.0f}元，高于法定最低额，"
+             "但没有说明裁量理由：未写明考虑了哪些从重、从轻情节，也未说明适用的裁量基准。"
+             "应补充裁量理由，使处罚与违法行为的事实、性质、情节和社会危害程度相当可被审查。")
     return issue, "《中华人民共和国行政处罚法》第五条第二款、第四十四条"
 
 
@@ -2162,14 +2291,47 @@ _PRIVACY_BASIS = (
 )
 
 
+# The decision says it will be made public (政府信息公开 / 行政处罚信息公示): only then is a full ID number in
+# it a defect (《中华人民共和国行政处罚法》第四十八条第一款; 《中华人民共和国政府信息公开条例》第十五条).
+_PUBLISHED_RE = re.compile(r"公开|公示|信用信息|门户网站|信息平台|信息服务平台")
+PUBLICATION_SENTENCE = "本决定书将依法向社会公开。"
+
+
+def _publication_insert_at(ctx: Ctx) -> int | None:
+    """Line index before which to add the publication paragraph: the signature (agency line) at the foot."""
+    _, hits = _agency_lines(ctx)
+    lines = ctx.text.split("\n")
+    foot = [i for i in hits if i > len(lines) // 2]
+    return foot[-1] if foot else None
+
+
 def _applies_full_id(ctx: Ctx) -> bool:
     if re.search(r"[0-9]{17}[0-9Xx]", ctx.text):
+        return False
+    if not _PUBLISHED_RE.search(ctx.text) and _publication_insert_at(ctx) is None:
         return False
     return _MASKED_ID_RE.search(ctx.text) is not None or _person_line(ctx.text) is not None
 
 
+def _state_publication(ctx: Ctx) -> None:
+    """Add “本决定书将依法向社会公开。” as its own paragraph before the signature, unless already said."""
+    text = _draft_text(ctx.case)
+    if _PUBLISHED_RE.search(text):
+        return
+    at = _publication_insert_at(ctx)
+    if at is None:
+        raise MutationError("草稿末尾没有找到落款机关，无法写明公开决定书。")
+    lines = text.split("\n")
+    indent = re.match(r"^[ \t\u3000]*", lines[at - 1] if at and lines[at - 1].strip() else lines[at])
+    block = [(indent.group(0) if indent else "") + PUBLICATION_SENTENCE, ""]
+    if at and lines[at - 1].strip():
+        block.insert(0, "")
+    ctx.case["draft"] = "\n".join(lines[:at] + block + lines[at:])
+
+
 @defect("other.full_id_number", Criterion.OTHER, "拟公开的决定书印有完整身份证号码",
-        "当事人栏（或法定代表人、经营者）写出完整的18位公民身份号码，拟公开的决定书未作去标识化处理。",
+        "当事人栏（或法定代表人、经营者）写出完整的18位公民身份号码，决定书写明将依法公开"
+        "（未写明的，补一句“本决定书将依法向社会公开。”），公开文本未作去标识化处理。",
         _PRIVACY_BASIS,
         Severity.GENERAL, applies=_applies_full_id, touches={"party_block"})
 def _full_id_number(ctx: Ctx, rng: Random) -> tuple[str, str]:
@@ -2187,7 +2349,8 @@ def _full_id_number(ctx: Ctx, rng: Random) -> tuple[str, str]:
         assert m is not None
         ctx.case["draft"] = ctx.text[: m.end(1)] + f"（公民身份号码：{number}）" + ctx.text[m.end(1) :]
         whose = f"{label}{name}"
-    issue = (f"决定书拟在执法信息平台公开，但印有{whose}完整的公民身份号码（{number}）。"
+    _state_publication(ctx)
+    issue = (f"决定书写明将依法公开，但印有{whose}完整的公民身份号码（{number}）。"
              "公开文本应当对身份证号码等个人信息作去标识化处理（如隐去出生日期等中间位数），"
              "送达文本与公开文本可以分别制作。")
     return issue, _PRIVACY_BASIS

@@ -25,6 +25,7 @@ from evals.casegen import write_case
 from evals.defects import (
     CRITERIA,
     FILED_CONTEXT,
+    PUBLICATION_SENTENCE,
     MutationError,
     catalogue,
     cn_date,
@@ -374,3 +375,113 @@ def test_consistency_check_catches_a_half_moved_date(clean: dict[str, dict[str, 
     case["record"]["filed_date"] = dt.date(2025, 6, 12)
     problems = consistency_problems(case)
     assert any("决定日期" in p for p in problems) and any("立案日期" in p for p in problems)
+
+
+# ---------------------------------------------------------------------------- keys a legal reviewer would sign
+
+
+@pytest.mark.parametrize("code", [
+    "facts.inconsistent_party_name", "facts.suspected_wording", "facts.date_order", "facts.inconsistent_date",
+])
+def test_facts_defects_are_severe(code: str) -> None:
+    # 事实不清 / 主要证据不足 → 不同意 (行政处罚法第四十条; teaching examples EX03, EX05).
+    assert get_defect(code).severity == Severity.SEVERE
+
+
+def test_no_reasons_needs_a_fine_above_the_minimum_and_leaves_no_reasoning(
+    law_store: LawStore, clean: dict[str, dict[str, Any]], seeded: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    d = get_defect("discretion.no_reasons")
+    # EX04 fines the statutory minimum (一万元 of 一万元以上十万元以下): no reasons are owed.
+    assert not d.applies(clean["ex04-jiangmen-yangchen.yaml"], law_store)
+    for name in ("ex01-lajifenlei.yaml", "ex08-paibian.yaml"):
+        text = seeded[("discretion.no_reasons", name)]["draft"]
+        outside_quotes = re.sub(r"“[^”\n]*”", "", text)
+        assert not re.search(r"裁量|从轻|从重|减轻|酌情|基准|考虑", outside_quotes), name
+
+
+def test_full_id_number_key_only_for_a_published_decision(
+    clean: dict[str, dict[str, Any]], seeded: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    for name in CLEAN_FILES:
+        assert not re.search(r"公开|公示", clean[name]["draft"])
+        lines = [ln.strip() for ln in seeded[("other.full_id_number", name)]["draft"].split("\n") if ln.strip()]
+        # Publication is stated once, as its own paragraph right before the signing agency.
+        at = lines.index(PUBLICATION_SENTENCE)
+        assert lines[at + 1] == clean[name]["agency"] and sum("公开" in ln for ln in lines) == 1, name
+
+
+def test_wrong_penalty_clause_puts_the_fine_strictly_inside_its_range(
+    law_store: LawStore, seeded: dict[tuple[str, str], dict[str, Any]], tmp_path: Path
+) -> None:
+    # At an end of the wrong range (顶格 though 从轻) the case would carry a second, discretion defect.
+    from evals.defects import statutory_range
+
+    for name in CLEAN_FILES:
+        case = _load(seeded[("law.penalty_clause_mismatch", name)], tmp_path)
+        orig = load_case(EXAMPLES / name)
+        assert case.draft.fine is not None and case.record.violation_date is not None
+        new = [c for c in case.draft.citations if c.role == "penalty"
+               and (c.law_name, c.article_no, c.paragraph, c.item) not in _penalty_refs(orig)]
+        ranges = [r for c in new if (r := statutory_range(law_store, c, case.record.violation_date))]
+        old = {(r.low, r.high) for c in orig.draft.citations if c.role == "penalty"
+               if (r := statutory_range(law_store, c, case.record.violation_date))}
+        assert ranges, name
+        # Another 项 of the same paragraph shares the original range: the fine stands where it stood.
+        assert all((r.low, r.high) in old or (r.low is not None and r.high is not None
+                                               and r.low < case.draft.fine.yuan < r.high) for r in ranges), name
+
+
+@pytest.mark.parametrize(("law", "article", "paragraph", "item", "role", "matters"), [
+    # 第三十五条: only 第一款 lists items — 第三十五条第（三）项 is unambiguous.
+    ("北京市生活垃圾管理条例", 35, 1, 3, "violated", False),
+    # 第六十八条: two 款, each a different penalty — the 款 decides which one.
+    ("北京市生活垃圾管理条例", 68, 1, None, "penalty", True),
+    # 第七十二条: two 款 with different duties (堆存 / 码头、矿山).
+    ("中华人民共和国大气污染防治法", 72, 1, None, "violated", True),
+    # 第一百一十七条: one paragraph with items — there is no 款 to drop.
+    ("中华人民共和国大气污染防治法", 117, None, 2, "penalty", False),
+])
+def test_dropped_paragraph_matters_only_when_it_identifies_the_rule(
+    law_store: LawStore, law: str, article: int, paragraph: int | None, item: int | None, role: str,
+    matters: bool,
+) -> None:
+    from evals.defects import _paragraph_matters
+    from review.models import CitedProvision
+
+    key = law_store.find_law(law)
+    assert key is not None
+    version = next(v for v in law_store.versions(key) if v.in_force_on(dt.date(2025, 6, 1)))
+    art = next(a for a in version.articles if a.no == article and not a.suffix)
+    cp = CitedProvision(text=law, law_name=law, article_no=article, paragraph=paragraph, item=item, role=role)
+    assert _paragraph_matters(art, cp, role) is matters
+
+
+def test_unsupported_amount_only_where_no_statement_may_show_the_income(
+    law_store: LawStore, clean: dict[str, dict[str, Any]]
+) -> None:
+    d = get_defect("facts.unsupported_amount")
+    # EX01's 询问笔录 says it proves the start of the act and the waste hand-over, not the money.
+    assert d.applies(clean["ex01-lajifenlei.yaml"], law_store)
+    # EX04 and EX08 list a party's 询问笔录 without saying what it proves: it may state the income.
+    assert not d.applies(clean["ex04-jiangmen-yangchen.yaml"], law_store)
+    assert not d.applies(clean["ex08-paibian.yaml"], law_store)
+
+
+def test_wrong_department_is_never_a_comprehensive_enforcement_body(
+    law_store: LawStore, clean: dict[str, dict[str, Any]]
+) -> None:
+    d = get_defect("authority.wrong_department")
+    for name in CLEAN_FILES:
+        for seed in range(6):
+            assert "综合" not in d.apply(clean[name], Random(seed), law_store)["agency"]
+
+
+def test_raised_fines_stay_below_the_hearing_threshold_when_no_hearing_was_offered(
+    law_store: LawStore, clean: dict[str, dict[str, Any]]
+) -> None:
+    # EX08: a 个体工商户 told only of 陈述、申辩; at 较大数额 a hearing would have had to be offered.
+    cap = param("hearing_large_fine_person", dt.date(2025, 4, 8)).value
+    for code in ("discretion.above_statutory_max", "discretion.heavier_after_statement"):
+        for seed in range(8):
+            assert load_fine(get_defect(code).apply(clean["ex08-paibian.yaml"], Random(seed), law_store)) < cap
