@@ -168,6 +168,8 @@ class SearchService:
         return self.vector_store().count() > 0
 
     def index(self, progress: Callable[[int, int], None] | None = None) -> IndexReport:
+        # The dense index keeps the verbatim articles: attaching the duties' words to penalty articles
+        # helped BM25 but not the embedder (hybrid R@5 0.886 → 0.873 on the evaluation set).
         return index_units(self.units, self.embedder(), self.vector_store(), progress=progress)
 
     # ---------------------------------------------------------------- search
