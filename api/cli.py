@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.errors import friendly_errors
 from api.settings import Settings
 
 app = typer.Typer(
@@ -28,7 +27,6 @@ app.add_typer(corpus_app, name="corpus")
 console = Console()
 err_console = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出。")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD：按该日有效的版本。")]
@@ -40,24 +38,6 @@ def _settings() -> Settings:
 
 def _emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
-
-
-def friendly_errors(fn: F) -> F:
-    """Turn known errors into a Chinese one-line message and exit code 2, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from corpus.errors import CorpusError
-
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except (CorpusError, ValueError, FileNotFoundError, PermissionError) as e:
-            err_console.print(f"[red]错误：[/red]{e}")
-            raise typer.Exit(2) from e
-
-    return wrapper  # type: ignore[return-value]
 
 
 def parse_day(value: str | None) -> date:

@@ -7,41 +7,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from random import Random
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.errors import friendly_errors
+
 cases_app = typer.Typer(help="培训模式：缺陷目录、生成教学案例、编印培训手册。", no_args_is_help=True)
 
 console = Console()
 err_console = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _friendly(fn: F) -> F:
-    """Known errors become one Chinese line on stderr and exit code 2, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from corpus.errors import CorpusError
-        from review.intake import IntakeError
-
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except (IntakeError, CorpusError, ValueError, FileNotFoundError, PermissionError) as e:
-            err_console.print(f"[red]错误：[/red]{e}")
-            raise typer.Exit(2) from e
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store() -> Any:
@@ -52,7 +31,7 @@ def _store() -> Any:
 
 
 @cases_app.command("catalogue")
-@_friendly
+@friendly_errors
 def catalogue_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出。")] = False,
 ) -> None:
@@ -71,7 +50,7 @@ def catalogue_cmd(
 
 
 @cases_app.command("generate")
-@_friendly
+@friendly_errors
 def generate_cmd(
     source: Annotated[Path, typer.Option("--from", help="干净的案件文件（YAML）。", exists=False)],
     defect: Annotated[list[str], typer.Option("--defect", help="缺陷代码，可重复指定。")],
@@ -101,7 +80,7 @@ def generate_cmd(
 
 
 @cases_app.command("pack")
-@_friendly
+@friendly_errors
 def pack_cmd(
     directory: Annotated[Path, typer.Argument(help="存放教学案例 YAML 文件的目录。")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的培训手册（.docx）。")] = Path(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+
+from api.errors import friendly_errors
 
 eval_app = typer.Typer(
     help="评测：审核准确率（对照答案与基线）、真实决定书读取与引用核验。", no_args_is_help=True
@@ -23,28 +23,8 @@ eval_app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="以 JSON 输出。")]
-
-
-def _friendly(fn: F) -> F:
-    """Known errors become one Chinese line and exit code 2 (as api.cli.friendly_errors does)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from corpus.errors import CorpusError
-        from review.intake import IntakeError
-
-        try:
-            return fn(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except (CorpusError, IntakeError, ValueError, FileNotFoundError, PermissionError) as e:
-            err_console.print(f"[red]错误：[/red]{e}")
-            raise typer.Exit(2) from e
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _store() -> Any:
@@ -65,7 +45,7 @@ def _emit_json(obj: Any) -> None:
 
 
 @eval_app.command("review")
-@_friendly
+@friendly_errors
 def eval_review(
     cases: Annotated[
         Path | None,
@@ -124,7 +104,7 @@ def eval_review(
 
 
 @eval_app.command("real")
-@_friendly
+@friendly_errors
 def eval_real(
     directory: Annotated[
         Path | None, typer.Option("--dir", help="真实决定书目录；默认 shared/real-decisions。")
@@ -149,7 +129,7 @@ def eval_real(
 
 
 @eval_app.command("retrieval")
-@_friendly
+@friendly_errors
 def retrieval_cmd(
     modes: Annotated[
         str, typer.Option("--modes", help="逗号分隔：bm25,dense,hybrid。")
