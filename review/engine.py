@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from corpus.models import DiscretionRow, LawVersion
+from corpus.models import DiscretionRow, LawVersion, SearchUnit
 from corpus.resolver import Resolution, cite_article, resolve_ref
 from review.models import (
     Case,
@@ -46,6 +46,8 @@ class ReviewStore(Protocol):
     def known_law_names(self) -> list[str]: ...
 
     def discretion_rows(self, table_key: str | None = None) -> list[DiscretionRow]: ...
+
+    def unit(self, unit_id: str) -> SearchUnit | None: ...
 
 
 @dataclass

@@ -347,21 +347,24 @@ def _row_citation(ctx: ReviewContext, rows: list[DiscretionRow]) -> Citation:
             and (first.valid_until is None or day <= first.valid_until)
         )
     )
-    title = f"裁量基准表（{first.table_key}）"
     unit_id = discretion_unit_id(first.table_key, first.item_no)
-    text = "\n".join(f"第{r.tier}档　情节：{r.circumstance}　标准：{r.standard}" for r in rows)
-    unit_getter = getattr(ctx.store, "unit", None)
-    if callable(unit_getter):
-        unit = unit_getter(unit_id)
-        if unit is not None:
-            title = str(getattr(unit, "title", title))
-            text = str(getattr(unit, "text", text))
+    unit = ctx.store.unit(unit_id)
+    if unit is None:  # the table's unit must come from the store verbatim, or the citation is unverified
+        return Citation(
+            unit_id=None,
+            law=f"裁量基准表（{first.table_key}）",
+            article=f"第{first.item_no}项",
+            version=None,
+            text="法规库中未找到该裁量基准项，未能核验。",
+            in_force=None,
+            verified=False,
+        )
     return Citation(
         unit_id=unit_id,
-        law=title,
+        law=unit.title,
         article=f"第{first.item_no}项",
         version=first.valid_from.isoformat() if first.valid_from else None,
-        text=text,
+        text=unit.text,
         in_force=in_force,
         verified=True,
     )
