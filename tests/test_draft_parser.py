@@ -55,8 +55,11 @@ CASES: list[tuple[str, str | Check, Any]] = [
     ("ex01-lajifenlei.yaml", lambda d: cited(d, "violated"), {(GARBAGE, 35, 1, 3)}),
     ("ex01-lajifenlei.yaml", lambda d: cited(d, "penalty"), {(GARBAGE, 68, 1, None)}),
     ("ex01-lajifenlei.yaml", lambda d: cited(d, "procedure"), {(CHUFA, 33, 1, None), (CHUFA, 72, 1, 1)}),
-    ("ex01-lajifenlei.yaml", lambda d: [c.text for c in d.citations if c.role == "violated"],
-     ["《北京市生活垃圾管理条例》第三十五条第一款第（三）项"]),
+    (
+        "ex01-lajifenlei.yaml",
+        lambda d: [c.text for c in d.citations if c.role == "violated"],
+        ["《北京市生活垃圾管理条例》第三十五条第一款第（三）项"],
+    ),
     ("ex01-lajifenlei.yaml", "penalty_kinds", ("罚款",)),
     ("ex01-lajifenlei.yaml", "penalty_text", "罚款人民币伍仟元整（¥5,000.00）。"),
     ("ex01-lajifenlei.yaml", "review_days", 60),
@@ -69,8 +72,11 @@ CASES: list[tuple[str, str | Check, Any]] = [
     ("ex01-lajifenlei.yaml", lambda d: d.evidence[0].startswith("2025年6月10日现场检查笔录"), True),
     ("ex01-lajifenlei.yaml", lambda d: d.facts.startswith("经查：当事人在北京市朝阳区湖景东路"), True),
     ("ex01-lajifenlei.yaml", lambda d: d.facts.endswith("经复查已改正。"), True),
-    ("ex01-lajifenlei.yaml", lambda d: d.payment_text.startswith("当事人应当自收到本决定书之日起十五日内"),
-     True),
+    (
+        "ex01-lajifenlei.yaml",
+        lambda d: d.payment_text.startswith("当事人应当自收到本决定书之日起十五日内"),
+        True,
+    ),
     ("ex01-lajifenlei.yaml", lambda d: d.remedy_text.startswith("当事人如不服本决定"), True),
     ("ex02-dianwaijingying.yaml", "doc_no", "京海清河湾罚字〔2025〕第112号"),
     ("ex02-dianwaijingying.yaml", "party_name", "海淀区鲜果坊水果店"),
@@ -90,8 +96,11 @@ CASES: list[tuple[str, str | Check, Any]] = [
     # The 本条例第十三条 inside the quoted 罚则 is the statute's text, not a citation of the draft.
     ("ex03-kongyan.yaml", lambda d: cited(d, "penalty"), {("北京市控制吸烟条例", 24, None, 2)}),
     ("ex03-kongyan.yaml", lambda d: "2024年11月12日" in d.facts and "涉嫌" in d.facts, True),
-    ("ex03-kongyan.yaml", "evidence",
-     ("现场笔录", "执法记录仪视频", "现场照片", "询问笔录", "营业执照复印件")),
+    (
+        "ex03-kongyan.yaml",
+        "evidence",
+        ("现场笔录", "执法记录仪视频", "现场照片", "询问笔录", "营业执照复印件"),
+    ),
     ("ex03-kongyan.yaml", "decision_date", D(2024, 12, 16)),
     ("ex04-jiangmen-yangchen.yaml", "doc_no", "江环（蓬）罚字〔2021〕第58号"),
     ("ex04-jiangmen-yangchen.yaml", "agency", "江门市生态环境局"),
@@ -106,10 +115,16 @@ CASES: list[tuple[str, str | Check, Any]] = [
     ("ex05-weifajianshe.yaml", "signature_agency", "北京市通州区潞河湾街道综合行政执法队"),
     ("ex05-weifajianshe.yaml", "doc_no", "通潞河执罚字〔2024〕第018号"),
     # 第三十八条 has no law of its own: it inherits 北京市城乡规划条例 from the list it belongs to.
-    ("ex05-weifajianshe.yaml", lambda d: cited(d, "violated"),
-     {(PLAN, 40, 1, None), (BJPLAN, 29, 3, None), (BJPLAN, 38, None, None)}),
-    ("ex05-weifajianshe.yaml", lambda d: cited(d, "penalty"),
-     {(PLAN, 64, None, None), (BJPLAN, 95, 1, None)}),
+    (
+        "ex05-weifajianshe.yaml",
+        lambda d: cited(d, "violated"),
+        {(PLAN, 40, 1, None), (BJPLAN, 29, 3, None), (BJPLAN, 38, None, None)},
+    ),
+    (
+        "ex05-weifajianshe.yaml",
+        lambda d: cited(d, "penalty"),
+        {(PLAN, 64, None, None), (BJPLAN, 95, 1, None)},
+    ),
     ("ex05-weifajianshe.yaml", lambda d: d.fine.yuan, 13230),
     ("ex05-weifajianshe.yaml", lambda d: "63.4平方米" in d.facts and "36.4平方米" in d.penalty_text, True),
     ("ex05-weifajianshe.yaml", "penalty_kinds", ("罚款",)),
@@ -126,14 +141,16 @@ CASES: list[tuple[str, str | Check, Any]] = [
     ("ex06-lutianshaokao.yaml", lambda d: len(d.evidence), 6),
     ("ex07-yejianshigong.yaml", lambda d: d.fine.yuan, 30000),
     ("ex07-yejianshigong.yaml", "penalty_text", "本局决定对当事人处以罚款人民币叁万元整。"),
-    ("ex07-yejianshigong.yaml", lambda d: cited(d, "violated"),
-     {(NOISE, 43, 1, None), (NOISE, 43, 2, None)}),
+    ("ex07-yejianshigong.yaml", lambda d: cited(d, "violated"), {(NOISE, 43, 1, None), (NOISE, 43, 2, None)}),
     ("ex07-yejianshigong.yaml", lambda d: cited(d, "penalty"), {(NOISE, 77, None, 2)}),
     ("ex07-yejianshigong.yaml", lambda d: d.evidence[0], "12345热线工单"),
     ("ex07-yejianshigong.yaml", lambda d: len(d.evidence), 5),
     ("ex07-yejianshigong.yaml", "decision_date", D(2025, 6, 16)),
-    ("ex08-paibian.yaml", lambda d: cited(d, "penalty"),
-     {("北京市户外广告设施、牌匾标识和标语宣传品设置管理条例", 49, 3, None), (RONG, 39, 1, None)}),
+    (
+        "ex08-paibian.yaml",
+        lambda d: cited(d, "penalty"),
+        {("北京市户外广告设施、牌匾标识和标语宣传品设置管理条例", 49, 3, None), (RONG, 39, 1, None)},
+    ),
     ("ex08-paibian.yaml", lambda d: d.fine.yuan, 1000),
     ("ex08-paibian.yaml", lambda d: len(d.evidence), 6),
     ("ex08-paibian.yaml", "decision_date", D(2025, 4, 8)),
@@ -144,8 +161,7 @@ CASES: list[tuple[str, str | Check, Any]] = [
     ("ex09-wuzhaojingying.yaml", "penalty_kinds", ("罚款", "没收违法所得")),
     ("ex09-wuzhaojingying.yaml", lambda d: (FUYI, 9, None, None) in cited(d, "procedure"), True),
     ("ex09-wuzhaojingying.yaml", lambda d: "本局账户" in d.payment_text, True),
-    ("ex09-wuzhaojingying.yaml", lambda d: d.facts.startswith("2025年3月20日") and "5670元" in d.facts,
-     True),
+    ("ex09-wuzhaojingying.yaml", lambda d: d.facts.startswith("2025年3月20日") and "5670元" in d.facts, True),
     ("ex10-xiaofang-jianyi.yaml", "doc_no", "京昌消当罚决字〔2025〕第0137号"),
     ("ex10-xiaofang-jianyi.yaml", "party_name", "北京佳禾惠民超市有限公司"),
     ("ex10-xiaofang-jianyi.yaml", lambda d: cited(d, "penalty"), {("中华人民共和国消防法", 60, 1, 4)}),
@@ -178,8 +194,21 @@ def test_example_drafts(name: str, field: str | Check, expected: Any) -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("ex*.yaml")))
 def test_every_example_has_the_core_elements(name: str) -> None:
     draft = _draft(name)
-    for field in ("agency", "doc_no", "party_name", "party_id", "facts", "penalty_text", "fine",
-                  "payment_text", "remedy_text", "review_days", "decision_date", "seal", "signature_agency"):
+    for field in (
+        "agency",
+        "doc_no",
+        "party_name",
+        "party_id",
+        "facts",
+        "penalty_text",
+        "fine",
+        "payment_text",
+        "remedy_text",
+        "review_days",
+        "decision_date",
+        "seal",
+        "signature_agency",
+    ):
         assert getattr(draft, field) is not None, field
     assert draft.evidence
     assert {c.role for c in draft.citations} >= {"violated", "penalty"}
@@ -192,7 +221,7 @@ def test_half_width_punctuation_and_quoted_rule() -> None:
         "统一社会信用代码:91440101MA5D7WXX3J\n"
         "经查,你单位于2024年1月2日未采取密闭措施运输砂土。以上事实有《询问笔录》、监控图片等证据证实。"
         "上述行为违反了《中华人民共和国大气污染防治法》第七十条第一款的规定。\n"
-        "根据《中华人民共和国大气污染防治法》第一百一十六条\"违反本法规定,…处二千元以上二万元以下的罚款\"的规定,"
+        '根据《中华人民共和国大气污染防治法》第一百一十六条"违反本法规定,…处二千元以上二万元以下的罚款"的规定,'
         "本机关决定对你单位作出如下行政处罚:罚款人民币壹万圆整(¥10000)。\n"
         "你单位应当自收到本决定书之日起15日内缴纳罚款。\n"
         "如不服本决定,可在收到本决定书之日起60日内向某县人民政府申请行政复议,或者在6个月内向人民法院提起行政诉讼。\n"
@@ -280,7 +309,7 @@ def test_empty_text_gives_an_empty_draft() -> None:
 
 FUZZ_ALPHABET = (
     "当事人：经查依据违反了《法》第一二三十条款项（）“”罚款元整，。；\n 0123456789决定如下"
-    "年月日不服复议个月印章局(),:;\""
+    '年月日不服复议个月印章局(),:;"'
 )
 
 
@@ -336,3 +365,11 @@ def test_real_decision_values(prefix: str, field: str | Check, expected: Any) ->
     draft = load_case(path).draft
     value = getattr(draft, field) if isinstance(field, str) else field(draft)
     assert value == expected
+
+
+def test_party_labelled_as_offender() -> None:
+    # 公安 and 当场处罚 forms call the party 违法行为人.
+    d = parse_draft(
+        "某某公安分局\n行政处罚决定书\n违法行为人：张三，男，1990年1月1日出生\n经查，2025年3月1日，张三在某处……\n"
+    )
+    assert d.party_name == "张三"
