@@ -13,7 +13,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from corpus.resolver import cite_article
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from evals.booklet import (
     ANSWER_HEADING,
     UNVERIFIED,
@@ -26,13 +26,6 @@ from evals.casegen import generate, read_case
 from review.models import Criterion
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 @pytest.fixture(scope="session")
@@ -56,9 +49,7 @@ def booklet(
 
 def _page_break_before(paragraph: Any) -> bool:
     previous = paragraph._p.getprevious()
-    return previous is not None and any(
-        br.get(qn("w:type")) == "page" for br in previous.iter(qn("w:br"))
-    )
+    return previous is not None and any(br.get(qn("w:type")) == "page" for br in previous.iter(qn("w:br")))
 
 
 def test_each_answer_key_starts_on_a_new_page(booklet: Any, cases: list[dict[str, Any]]) -> None:
@@ -79,8 +70,9 @@ def test_draft_is_verbatim_and_questions_precede_the_key(booklet: Any, cases: li
     assert any(t.startswith("一、执法主体与职权") for t in texts[:first_answer])
 
 
-def test_answer_key_quotes_provisions_from_the_store(booklet: Any, cases: list[dict[str, Any]],
-                                                     law_store: LawStore) -> None:
+def test_answer_key_quotes_provisions_from_the_store(
+    booklet: Any, cases: list[dict[str, Any]], law_store: LawStore
+) -> None:
     body = "\n".join(p.text for p in booklet.paragraphs)
     for case in cases[:2]:
         note = case["expected"]["notes"][0]
@@ -100,8 +92,11 @@ def test_benchmark_item_is_quoted_from_the_discretion_table(booklet: Any) -> Non
 
 
 def test_unverified_provisions_are_marked(law_store: LawStore) -> None:
-    quoted = quote_basis("《某某市并不存在条例》第三条；《中华人民共和国行政处罚法》第四十二条第一款",
-                         dt.date(2025, 1, 1), law_store)
+    quoted = quote_basis(
+        "《某某市并不存在条例》第三条；《中华人民共和国行政处罚法》第四十二条第一款",
+        dt.date(2025, 1, 1),
+        law_store,
+    )
     assert quoted[0].remark == UNVERIFIED and quoted[0].text is None
     assert quoted[1].text and "不得少于两人" in quoted[1].text
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import evals.defects as defects_module
 from api.cli_cases import cases_app
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from evals.casegen import clean_cases, dump_case, generate, generate_many, is_clean, read_case, write_case
 from evals.defects import MutationError, catalogue
 from review.intake import load_case, load_cases
@@ -20,13 +20,6 @@ from review.intake import load_case, load_cases
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
 EX01 = EXAMPLES / "ex01-lajifenlei.yaml"
 EX04 = EXAMPLES / "ex04-jiangmen-yangchen.yaml"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 @pytest.fixture
@@ -108,12 +101,16 @@ def test_cli_generate_to_file_and_stdout(cli_store: LawStore, tmp_path: Path) ->
     assert yaml.safe_load(printed.stdout) == yaml.safe_load(out.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--defect", "law.no_such"], "没有缺陷代码"),
-    (["--defect", "law.superseded_version", "--from", str(EX04)], "不适用"),
-])
-def test_cli_generate_errors_are_chinese_with_exit_code_2(cli_store: LawStore, args: list[str],
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--defect", "law.no_such"], "没有缺陷代码"),
+        (["--defect", "law.superseded_version", "--from", str(EX04)], "不适用"),
+    ],
+)
+def test_cli_generate_errors_are_chinese_with_exit_code_2(
+    cli_store: LawStore, args: list[str], message: str
+) -> None:
     full = ["generate", *(["--from", str(EX01)] if "--from" not in args else []), *args]
     result = CliRunner().invoke(cases_app, full)
     assert result.exit_code == 2

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria.agencies import (
     AuthorityDataError,
     Kind,
@@ -33,13 +33,6 @@ from review.intake import load_case
 from review.models import Case, Officer, Record, Severity, Verdict
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("authority_store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 STREET = "北京市朝阳区某某街道办事处"
@@ -82,15 +75,25 @@ TWO_OFFICERS = (
 
 
 def make_case(
-    *, agency: str | None = STREET, heading: str = STREET, signature: str | None = None,
-    seal: str = "（印章）", penalty: str = PENALTY_GARBAGE, operative: str = "罚款人民币伍仟元整。",
+    *,
+    agency: str | None = STREET,
+    heading: str = STREET,
+    signature: str | None = None,
+    seal: str = "（印章）",
+    penalty: str = PENALTY_GARBAGE,
+    operative: str = "罚款人民币伍仟元整。",
     facts: str = FACTS,
-    jurisdiction: str | None = "北京市朝阳区", officers: tuple[Officer, ...] | None = TWO_OFFICERS,
+    jurisdiction: str | None = "北京市朝阳区",
+    officers: tuple[Officer, ...] | None = TWO_OFFICERS,
     **record: Any,
 ) -> Case:
     text = TEMPLATE.format(
-        heading=heading, facts=facts, penalty=penalty, operative=operative,
-        signature=heading if signature is None else signature, seal=seal,
+        heading=heading,
+        facts=facts,
+        penalty=penalty,
+        operative=operative,
+        signature=heading if signature is None else signature,
+        seal=seal,
     )
     rec = Record(
         officers=officers,
@@ -205,40 +208,89 @@ def test_malformed_delegation_file_names_the_problem(tmp_path: Path) -> None:
         # street exercising 城管 powers: documented Beijing delegation (京政发〔2020〕9号 not in the corpus)
         (STREET, "北京市朝阳区", PENALTY_GARBAGE, [], "语料库未收录"),
         # the statute names the traffic police: no transfer can reach a street office
-        (STREET, "北京市朝阳区", "《北京市机动车停车条例》第三十六条第四款",
-         [("authority.competence.mismatch", Severity.SEVERE, False)], None),
+        (
+            STREET,
+            "北京市朝阳区",
+            "《北京市机动车停车条例》第三十六条第四款",
+            [("authority.competence.mismatch", Severity.SEVERE, False)],
+            None,
+        ),
         # a market regulator under a 城管 provision
-        ("北京市朝阳区市场监督管理局", "北京市朝阳区", PENALTY_GARBAGE,
-         [("authority.competence.mismatch", Severity.SEVERE, False)], None),
+        (
+            "北京市朝阳区市场监督管理局",
+            "北京市朝阳区",
+            PENALTY_GARBAGE,
+            [("authority.competence.mismatch", Severity.SEVERE, False)],
+            None,
+        ),
         # 城管 may hold concentrated traffic powers somewhere: verify, not a defect
-        ("北京市朝阳区城市管理综合行政执法局", "北京市朝阳区", "《北京市机动车停车条例》第三十六条第四款",
-         [("authority.competence.unclear", Severity.HINT, True)], None),
+        (
+            "北京市朝阳区城市管理综合行政执法局",
+            "北京市朝阳区",
+            "《北京市机动车停车条例》第三十六条第四款",
+            [("authority.competence.unclear", Severity.HINT, True)],
+            None,
+        ),
         # "县级以上地方人民政府确定的监督管理部门": who was designated is not in the file
-        (STREET, "北京市朝阳区", "《中华人民共和国大气污染防治法》第一百一十八条第三款",
-         [("authority.competence.unclear", Severity.HINT, True)], None),
+        (
+            STREET,
+            "北京市朝阳区",
+            "《中华人民共和国大气污染防治法》第一百一十八条第三款",
+            [("authority.competence.unclear", Severity.HINT, True)],
+            None,
+        ),
         # article silent, law's general clause (消防法 第七十条) names 消防救援机构
-        ("北京市昌平区消防救援支队", "北京市昌平区", "《中华人民共和国消防法》第六十条第一款第（三）项",
-         [], "第七十条"),
+        (
+            "北京市昌平区消防救援支队",
+            "北京市昌平区",
+            "《中华人民共和国消防法》第六十条第一款第（三）项",
+            [],
+            "第七十条",
+        ),
         # renamed department: 工商行政管理部门 → 市场监督管理部门
-        ("北京市大兴区市场监督管理局", "北京市大兴区", "《无证无照经营查处办法》第十三条", [],
-         "国务院机构改革方案"),
+        (
+            "北京市大兴区市场监督管理局",
+            "北京市大兴区",
+            "《无证无照经营查处办法》第十三条",
+            [],
+            "国务院机构改革方案",
+        ),
         # Beijing street and illegal construction: 北京市城乡规划条例 第五十八条
         (STREET, "北京市朝阳区", "《中华人民共和国城乡规划法》第六十四条", [], "第五十八条"),
         # the same outside Beijing: no documented transfer → verify
-        ("广州市花都区某某街道办事处", "广州市花都区", "《中华人民共和国城乡规划法》第六十四条",
-         [("authority.competence.unclear", Severity.HINT, True)], None),
+        (
+            "广州市花都区某某街道办事处",
+            "广州市花都区",
+            "《中华人民共和国城乡规划法》第六十四条",
+            [("authority.competence.unclear", Severity.HINT, True)],
+            None,
+        ),
         # the law's general clause (市容条例 第十条) names 城管
         (STREET, "北京市朝阳区", "《北京市市容环境卫生条例》第三十五条第五款", [], "第十条"),
         # 执法机关 as the law defines it (北京市城乡规划条例 第十二条第三款) includes 乡镇人民政府
-        ("北京市朝阳区某某乡人民政府", "北京市朝阳区", "《北京市城乡规划条例》第七十五条第一款", [],
-         "执法机关"),
-        ("北京市朝阳区市场监督管理局", "北京市朝阳区", "《北京市城乡规划条例》第七十五条第一款",
-         [("authority.competence.mismatch", Severity.SEVERE, False)], None),
+        (
+            "北京市朝阳区某某乡人民政府",
+            "北京市朝阳区",
+            "《北京市城乡规划条例》第七十五条第一款",
+            [],
+            "执法机关",
+        ),
+        (
+            "北京市朝阳区市场监督管理局",
+            "北京市朝阳区",
+            "《北京市城乡规划条例》第七十五条第一款",
+            [("authority.competence.mismatch", Severity.SEVERE, False)],
+            None,
+        ),
     ],
 )
 def test_competence(
-    law_store: LawStore, agency: str, jurisdiction: str, penalty: str,
-    expected: list[tuple[str, Severity, bool]], checked_has: str | None,
+    law_store: LawStore,
+    agency: str,
+    jurisdiction: str,
+    penalty: str,
+    expected: list[tuple[str, Severity, bool]],
+    checked_has: str | None,
 ) -> None:
     case = make_case(agency=agency, heading=agency, jurisdiction=jurisdiction, penalty=penalty)
     out = run(competence_for_matter, case, law_store)
@@ -291,17 +343,28 @@ def officer(name: str, until: dt.date | None, cert: str | None = "11010500009") 
         (None, [("authority.officers.unknown", Severity.HINT, True)]),
         ((officer("张某", dt.date(2027, 1, 1)),), [("authority.officers.too_few", Severity.SEVERE, False)]),
         # expired the day before the inspection (2025-06-10): only one qualified officer remains
-        ((officer("张某", dt.date(2025, 6, 9)), officer("李某", dt.date(2027, 1, 1))),
-         [("authority.officers.expired", Severity.SEVERE, False)]),
+        (
+            (officer("张某", dt.date(2025, 6, 9)), officer("李某", dt.date(2027, 1, 1))),
+            [("authority.officers.expired", Severity.SEVERE, False)],
+        ),
         # valid on the inspection day itself
-        ((officer("张某", dt.date(2025, 6, 10)), officer("李某", dt.date(2027, 1, 1))),
-         [("authority.officers.lapsed_later", Severity.HINT, True)]),
+        (
+            (officer("张某", dt.date(2025, 6, 10)), officer("李某", dt.date(2027, 1, 1))),
+            [("authority.officers.lapsed_later", Severity.HINT, True)],
+        ),
         # a third, expired officer: two qualified remain
-        ((officer("张某", dt.date(2025, 1, 1)), officer("李某", dt.date(2027, 1, 1)),
-          officer("王某", dt.date(2027, 1, 1))),
-         [("authority.officers.expired_extra", Severity.GENERAL, False)]),
-        ((officer("张某", None), officer("李某", dt.date(2027, 1, 1))),
-         [("authority.officers.cert_unknown", Severity.HINT, True)]),
+        (
+            (
+                officer("张某", dt.date(2025, 1, 1)),
+                officer("李某", dt.date(2027, 1, 1)),
+                officer("王某", dt.date(2027, 1, 1)),
+            ),
+            [("authority.officers.expired_extra", Severity.GENERAL, False)],
+        ),
+        (
+            (officer("张某", None), officer("李某", dt.date(2027, 1, 1))),
+            [("authority.officers.cert_unknown", Severity.HINT, True)],
+        ),
     ],
 )
 def test_officers(law_store: LawStore, officers: tuple[Officer, ...] | None, expected: list[Any]) -> None:
@@ -318,19 +381,43 @@ def test_officers(law_store: LawStore, officers: tuple[Officer, ...] | None, exp
     ("agency", "heading", "signature", "seal", "expected"),
     [
         (STREET, STREET, None, "（印章）", []),
-        (STREET, "北京市朝阳区某某街道综合行政执法队", None, "（印章）",
-         [("authority.own_name.internal_unit", Severity.SEVERE, False)]),
-        (STREET, STREET, None, "（北京市朝阳区某某街道综合行政执法队章）",
-         [("authority.own_name.internal_unit", Severity.SEVERE, False)]),
-        (STREET, "北京市朝阳区另一街道办事处", None, "（印章）",
-         [("authority.own_name.differs", Severity.HINT, True)]),
-        (None, STREET, "北京市朝阳区另一街道办事处", "（印章）",
-         [("authority.own_name.heading_signature", Severity.GENERAL, False)]),
+        (
+            STREET,
+            "北京市朝阳区某某街道综合行政执法队",
+            None,
+            "（印章）",
+            [("authority.own_name.internal_unit", Severity.SEVERE, False)],
+        ),
+        (
+            STREET,
+            STREET,
+            None,
+            "（北京市朝阳区某某街道综合行政执法队章）",
+            [("authority.own_name.internal_unit", Severity.SEVERE, False)],
+        ),
+        (
+            STREET,
+            "北京市朝阳区另一街道办事处",
+            None,
+            "（印章）",
+            [("authority.own_name.differs", Severity.HINT, True)],
+        ),
+        (
+            None,
+            STREET,
+            "北京市朝阳区另一街道办事处",
+            "（印章）",
+            [("authority.own_name.heading_signature", Severity.GENERAL, False)],
+        ),
         ("北京市昌平区消防救援大队", "北京市昌平区消防救援大队", None, "（印章）", []),
     ],
 )
 def test_own_name(
-    law_store: LawStore, agency: str | None, heading: str, signature: str | None, seal: str,
+    law_store: LawStore,
+    agency: str | None,
+    heading: str,
+    signature: str | None,
+    seal: str,
     expected: list[Any],
 ) -> None:
     case = make_case(agency=agency, heading=heading, signature=signature, seal=seal)
@@ -347,8 +434,10 @@ def test_own_name(
     ("facts", "expected"),
     [
         (FACTS, []),
-        (FACTS.replace("北京市朝阳区", "北京市海淀区"),
-         [("authority.territory.outside", Severity.HINT, True)]),
+        (
+            FACTS.replace("北京市朝阳区", "北京市海淀区"),
+            [("authority.territory.outside", Severity.HINT, True)],
+        ),
     ],
 )
 def test_territory(law_store: LawStore, facts: str, expected: list[Any]) -> None:

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria import discretion as D
 from review.criteria.penalties import (
     fine_items,
@@ -33,13 +33,6 @@ from review.intake import load_case
 from review.models import Case, Criterion, Notice, Party, PartyKind, Record, Severity, Statement, Verdict
 
 # ----------------------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store_discretion") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 def make_draft(

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria.facts import (
     dates_in,
     facts_consistency,
@@ -27,13 +27,6 @@ from review.intake import load_case
 from review.models import Case, Notice, Party, PartyKind, Record, Severity, Verdict
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("facts_store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 TEMPLATE = """北京市丰台区某某街道办事处
@@ -67,26 +60,45 @@ EVIDENCE = ("现场检查笔录（2025年7月18日）", "现场照片6张", "询
 
 
 def make_case(
-    *, facts: str = FACTS, intro: str = "", finding: str = "当事人在禁止区域内露天烧烤食品，",
-    operative: str = "罚款人民币贰仟元。", party: str = "赵某某", record_party: str | None = "赵某某",
-    evidence: tuple[str, ...] | None = EVIDENCE, draft_evidence: str = "现场检查笔录、现场照片、询问笔录",
+    *,
+    facts: str = FACTS,
+    intro: str = "",
+    finding: str = "当事人在禁止区域内露天烧烤食品，",
+    operative: str = "罚款人民币贰仟元。",
+    party: str = "赵某某",
+    record_party: str | None = "赵某某",
+    evidence: tuple[str, ...] | None = EVIDENCE,
+    draft_evidence: str = "现场检查笔录、现场照片、询问笔录",
     **record: Any,
 ) -> Case:
     text = TEMPLATE.format(
-        party=party, intro=intro, facts=facts, evidence=draft_evidence, finding=finding, operative=operative,
+        party=party,
+        intro=intro,
+        facts=facts,
+        evidence=draft_evidence,
+        finding=finding,
+        operative=operative,
     )
     defaults: dict[str, Any] = {
-        "violation_date": dt.date(2025, 7, 18), "discovered_date": dt.date(2025, 7, 18),
-        "filed_date": dt.date(2025, 7, 21), "notice": Notice(served_date=dt.date(2025, 7, 29)),
+        "violation_date": dt.date(2025, 7, 18),
+        "discovered_date": dt.date(2025, 7, 18),
+        "filed_date": dt.date(2025, 7, 21),
+        "notice": Notice(served_date=dt.date(2025, 7, 29)),
         "decision_date": dt.date(2025, 8, 12),
     }
     defaults.update(record)
     rec = Record(
         party=Party(kind=PartyKind.NATURAL_PERSON, name=record_party) if record_party else None,
-        evidence=evidence, **defaults,
+        evidence=evidence,
+        **defaults,
     )
-    return Case(case_id="T", agency="北京市丰台区某某街道办事处", jurisdiction="北京市丰台区", record=rec,
-                draft=parse_draft(text))
+    return Case(
+        case_id="T",
+        agency="北京市丰台区某某街道办事处",
+        jurisdiction="北京市丰台区",
+        record=rec,
+        draft=parse_draft(text),
+    )
 
 
 def run(rule_fn: Any, case: Case, store: LawStore) -> RuleOutcome:
@@ -115,10 +127,14 @@ def test_clean_case_passes_every_facts_rule(law_store: LawStore) -> None:
     ("facts", "expected"),
     [
         (FACTS, []),
-        ("本机关执法人员在北京市丰台区某某路巡查时发现，当事人在人行步道上露天烧烤食品并出售，占用步道。",
-         [("facts.elements.missing", SEVERE, False)]),
-        ("2025年7月18日21时40分，本机关执法人员巡查时发现当事人露天烧烤食品并出售，经劝阻仍不停止。",
-         [("facts.elements.missing", SEVERE, False)]),
+        (
+            "本机关执法人员在北京市丰台区某某路巡查时发现，当事人在人行步道上露天烧烤食品并出售，占用步道。",
+            [("facts.elements.missing", SEVERE, False)],
+        ),
+        (
+            "2025年7月18日21时40分，本机关执法人员巡查时发现当事人露天烧烤食品并出售，经劝阻仍不停止。",
+            [("facts.elements.missing", SEVERE, False)],
+        ),
     ],
 )
 def test_elements(law_store: LawStore, facts: str, expected: list[Any]) -> None:
@@ -142,8 +158,12 @@ def test_elements_of_a_bare_fragment_are_only_verified(law_store: LawStore) -> N
     ("intro", "facts", "finding", "expected"),
     [
         ("", FACTS, "当事人在禁止区域内露天烧烤食品，", []),
-        ("", FACTS.replace("当事人在人行步道上", "当事人涉嫌在人行步道上"),
-         "当事人在禁止区域内露天烧烤食品，", [("facts.suspected", SEVERE, False)]),
+        (
+            "",
+            FACTS.replace("当事人在人行步道上", "当事人涉嫌在人行步道上"),
+            "当事人在禁止区域内露天烧烤食品，",
+            [("facts.suspected", SEVERE, False)],
+        ),
         ("", FACTS, "当事人涉嫌在禁止区域内露天烧烤食品，", [("facts.suspected", SEVERE, False)]),
         # naming the case is not a finding of fact
         ("当事人涉嫌露天烧烤食品一案，本机关已调查终结。\n\n", FACTS, "当事人在禁止区域内露天烧烤食品，", []),
@@ -169,24 +189,41 @@ COST = "处建设工程造价百分之七的罚款，即人民币壹万叁仟贰
     ("operative", "evidence", "expected"),
     [
         (CONFISCATE, ("现场检查笔录（2025年7月18日）", "微信收款记录截图（合计680元）"), []),
-        (CONFISCATE, ("现场检查笔录（2025年7月18日）",
-                      "现场询问笔录（2025年7月18日，当事人称刚出摊，尚未售出）"),
-         [("facts.evidence.income_contradicted", SEVERE, False)]),
+        (
+            CONFISCATE,
+            ("现场检查笔录（2025年7月18日）", "现场询问笔录（2025年7月18日，当事人称刚出摊，尚未售出）"),
+            [("facts.evidence.income_contradicted", SEVERE, False)],
+        ),
         # a sales record that also mentions unsold goods is not a denial
         (CONFISCATE, ("销售记录（已销售40串，收入680元，其余未售出）",), []),
-        (CONFISCATE, ("微信收款记录截图（合计680元）", "询问笔录（当事人称尚未售出）"),
-         [("facts.evidence.income_conflicting", Severity.HINT, True)]),
-        (CONFISCATE, ("现场检查笔录（2025年7月18日）", "现场照片6张"),
-         [("facts.evidence.income_unproven", SEVERE, False)]),
-        (CONFISCATE, ("现场检查笔录（2025年7月18日）", "询问笔录（2025年7月19日）"),
-         [("facts.evidence.income_statement_only", Severity.HINT, True)]),
-        (COST, ("现场检查笔录（2025年7月18日）", "现场照片"),
-         [("facts.evidence.cost_unproven", SEVERE, False)]),
+        (
+            CONFISCATE,
+            ("微信收款记录截图（合计680元）", "询问笔录（当事人称尚未售出）"),
+            [("facts.evidence.income_conflicting", Severity.HINT, True)],
+        ),
+        (
+            CONFISCATE,
+            ("现场检查笔录（2025年7月18日）", "现场照片6张"),
+            [("facts.evidence.income_unproven", SEVERE, False)],
+        ),
+        (
+            CONFISCATE,
+            ("现场检查笔录（2025年7月18日）", "询问笔录（2025年7月19日）"),
+            [("facts.evidence.income_statement_only", Severity.HINT, True)],
+        ),
+        (
+            COST,
+            ("现场检查笔录（2025年7月18日）", "现场照片"),
+            [("facts.evidence.cost_unproven", SEVERE, False)],
+        ),
         (COST, ("工程造价咨询报告（造价189000元）",), []),
     ],
 )
 def test_key_fact_evidence(
-    law_store: LawStore, operative: str, evidence: tuple[str, ...], expected: list[Any],
+    law_store: LawStore,
+    operative: str,
+    evidence: tuple[str, ...],
+    expected: list[Any],
 ) -> None:
     case = make_case(operative=operative, evidence=evidence, draft_evidence="、".join(evidence))
     out = run(facts_evidence, case, law_store)
@@ -197,7 +234,12 @@ def test_key_fact_evidence(
 
 def test_no_evidence_anywhere_is_verified(law_store: LawStore) -> None:
     text = TEMPLATE.format(
-        party="赵某某", intro="", facts=FACTS, evidence="", finding="", operative=CONFISCATE,
+        party="赵某某",
+        intro="",
+        facts=FACTS,
+        evidence="",
+        finding="",
+        operative=CONFISCATE,
     )
     text = text.replace("认定上述事实的证据有：。\n", "")
     case = Case(case_id="T", draft=parse_draft(text))
@@ -219,25 +261,41 @@ def test_no_evidence_anywhere_is_verified(law_store: LawStore) -> None:
         # a business named in the draft, its operator in the record, and the draft names the operator too
         ({"party": "某某烧烤店\n经营者：赵国栋", "record_party": "赵国栋"}, []),
         # inspection dated 7月8日 in the facts, the record and its inspection notes say 7月18日
-        ({"facts": FACTS.replace("7月18日21时", "7月8日21时")},
-         [("facts.consistency.inspection_date", SEVERE, False)]),
+        (
+            {"facts": FACTS.replace("7月18日21时", "7月8日21时")},
+            [("facts.consistency.inspection_date", SEVERE, False)],
+        ),
         # the start of a period is not an inspection date
         ({"facts": "当事人自2025年7月1日起至检查之日在北京市丰台区某某路露天烧烤。" + FACTS}, []),
         ({"filed_date": dt.date(2025, 7, 22)}, [("facts.consistency.filed_date", Severity.GENERAL, False)]),
         # the draft dates the inspection notes 7月17日, the record 7月18日
-        ({"draft_evidence": "2025年7月17日现场检查笔录、现场照片、询问笔录"},
-         [("facts.consistency.evidence_date", SEVERE, False)]),
+        (
+            {"draft_evidence": "2025年7月17日现场检查笔录、现场照片、询问笔录"},
+            [("facts.consistency.evidence_date", SEVERE, False)],
+        ),
         # a record kind the file does not date cannot be compared
         ({"draft_evidence": "现场检查笔录、现场照片、2025年7月19日复查笔录"}, []),
-        ({"facts": FACTS + "占用人行步道约4平方米。",
-          "operative": "责令清理占用的6平方米步道，罚款人民币贰仟元。"},
-         [("facts.consistency.quantity", SEVERE, False)]),
-        ({"facts": FACTS + "占用人行步道约4平方米。",
-          "evidence": (*EVIDENCE, "现场测量记录及报告（占用面积6平方米）")},
-         [("facts.consistency.quantity_evidence", SEVERE, False)]),
-        ({"facts": FACTS + "经查，当事人违法所得为680元。",
-          "operative": "没收违法所得人民币陆佰元，罚款人民币贰仟元。"},
-         [("facts.consistency.income", SEVERE, False)]),
+        (
+            {
+                "facts": FACTS + "占用人行步道约4平方米。",
+                "operative": "责令清理占用的6平方米步道，罚款人民币贰仟元。",
+            },
+            [("facts.consistency.quantity", SEVERE, False)],
+        ),
+        (
+            {
+                "facts": FACTS + "占用人行步道约4平方米。",
+                "evidence": (*EVIDENCE, "现场测量记录及报告（占用面积6平方米）"),
+            },
+            [("facts.consistency.quantity_evidence", SEVERE, False)],
+        ),
+        (
+            {
+                "facts": FACTS + "经查，当事人违法所得为680元。",
+                "operative": "没收违法所得人民币陆佰元，罚款人民币贰仟元。",
+            },
+            [("facts.consistency.income", SEVERE, False)],
+        ),
         ({"facts": FACTS + "经查，当事人违法所得为680元。", "operative": CONFISCATE}, []),
     ],
 )

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.models import Article, LawVersion
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria import law as law_rules
 from review.criteria.provisions import (
     ProvisionRef,
@@ -30,13 +30,6 @@ from review.intake import load_case
 from review.models import Case, Criterion, Record, Severity, Verdict
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("law_store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 def _article(

@@ -14,19 +14,12 @@ from typing import Any
 import pytest
 import yaml
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria import other as O
 from review.draft_parser import parse_draft
 from review.engine import ReviewContext, RuleOutcome, run_review
 from review.intake import load_case
 from review.models import Case, Criterion, Party, PartyKind, Record, Severity, Verdict
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store_other") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 def make_draft(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria import provisions
 from review.criteria.procedure import draft_filed_date, draft_notice_date, draft_rights, expected_review_body
 from review.draft_parser import parse_draft
@@ -19,13 +19,6 @@ from review.models import Case, Criterion, Record, Severity, Verdict
 
 EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "examples"
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-decisions"
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("procedure_store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 def _draft(

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from corpus.citations import find_citations
 from corpus.numerals import parse_amount
 from corpus.resolver import Failure, cite_article
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from evals.casegen import write_case
 from evals.defects import (
     CRITERIA,
@@ -45,13 +45,6 @@ EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "ex
 CLEAN_FILES = ("ex01-lajifenlei.yaml", "ex04-jiangmen-yangchen.yaml", "ex08-paibian.yaml")
 # Defects that need a legal parameter the project has not recorded yet (较大数额罚款 thresholds are local).
 PARAM_GATED = {"procedure.no_hearing_notice"}
-
-
-@pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +107,10 @@ def _load(case: dict[str, Any], tmp_path: Path) -> Case:
 
 @pytest.mark.parametrize(("code", "name"), PAIRS)
 def test_mutated_case_loads_consistent_with_answer_key(
-    code: str, name: str, seeded: dict[tuple[str, str], dict[str, Any]], clean: dict[str, dict[str, Any]],
+    code: str,
+    name: str,
+    seeded: dict[tuple[str, str], dict[str, Any]],
+    clean: dict[str, dict[str, Any]],
     tmp_path: Path,
 ) -> None:
     if (code, name) not in seeded:
@@ -204,8 +200,9 @@ def _check_inconsistent_date(o: Case, n: Case, s: LawStore) -> bool:
 def _check_hearing(o: Case, n: Case, s: LawStore) -> bool:
     h = n.record.hearing
     decided = n.record.decision_date
-    return bool(h and h.requested and h.held_date is None and h.request_date and decided
-                and h.request_date < decided)
+    return bool(
+        h and h.requested and h.held_date is None and h.request_date and decided and h.request_date < decided
+    )
 
 
 def _check_over_90(o: Case, n: Case, s: LawStore) -> bool:
@@ -217,8 +214,12 @@ def _check_over_90(o: Case, n: Case, s: LawStore) -> bool:
 
 def _check_simple(o: Case, n: Case, s: LawStore) -> bool:
     limit = param("simple_procedure_max_fine_org", n.record.decision_date or dt.date.today()).value
-    return (n.procedure == "简易程序" and n.record.filed_date is None and _fine(n) > limit
-            and "当场" in n.draft.text)
+    return (
+        n.procedure == "简易程序"
+        and n.record.filed_date is None
+        and _fine(n) > limit
+        and "当场" in n.draft.text
+    )
 
 
 def _check_heavier(o: Case, n: Case, s: LawStore) -> bool:
@@ -235,32 +236,40 @@ CHECKS: dict[str, Check] = {
     "authority.single_officer": lambda o, n, s: len(n.record.officers or ()) == 1,
     "authority.expired_certificate": _check_expired,
     "authority.internal_unit_name": lambda o, n, s: bool(
-        n.draft.agency and "执法" in n.draft.agency and n.draft.agency != n.agency),
+        n.draft.agency and "执法" in n.draft.agency and n.draft.agency != n.agency
+    ),
     "authority.wrong_department": lambda o, n, s: n.agency != o.agency and n.draft.agency == n.agency,
     "authority.penalty_kind_beyond_power": lambda o, n, s: "行政拘留" in n.draft.penalty_kinds,
     "facts.unsupported_amount": lambda o, n, s: bool(n.draft.confiscation and n.draft.confiscation.yuan > 0),
     "facts.inconsistent_party_name": lambda o, n, s: (
         n.draft.party_name != o.draft.party_name
-        and sorted(n.draft.party_name or "") == sorted(o.draft.party_name or "")),
+        and sorted(n.draft.party_name or "") == sorted(o.draft.party_name or "")
+    ),
     "facts.suspected_wording": lambda o, n, s: "涉嫌" in (n.draft.facts or ""),
     "facts.date_order": lambda o, n, s: bool(
-        n.record.filed_date and n.record.discovered_date and n.record.filed_date < n.record.discovered_date),
+        n.record.filed_date and n.record.discovered_date and n.record.filed_date < n.record.discovered_date
+    ),
     "facts.inconsistent_date": _check_inconsistent_date,
     "law.nonexistent_article": _check_nonexistent,
     "law.superseded_version": lambda o, n, s: any(
-        c.law_name and "行政复议法" in c.law_name and c.article_no == 9 for c in n.draft.citations),
+        c.law_name and "行政复议法" in c.law_name and c.article_no == 9 for c in n.draft.citations
+    ),
     "law.penalty_clause_mismatch": _check_mismatch,
     "law.missing_paragraph": lambda o, n, s: (
         sum(c.paragraph is None for c in n.draft.citations)
-        > sum(c.paragraph is None for c in o.draft.citations)),
+        > sum(c.paragraph is None for c in o.draft.citations)
+    ),
     "law.abbreviated_law_name": lambda o, n, s: bool(
-        {c.law_name for c in n.draft.citations} - {c.law_name for c in o.draft.citations}),
+        {c.law_name for c in n.draft.citations} - {c.law_name for c in o.draft.citations}
+    ),
     "procedure.hearing_not_held": _check_hearing,
     "procedure.decision_before_window": lambda o, n, s: (
-        n.record.decision_date is not None and n.record.decision_date < _window_end(n)),
+        n.record.decision_date is not None and n.record.decision_date < _window_end(n)
+    ),
     "procedure.over_90_days": _check_over_90,
     "procedure.wrong_remedy_period": lambda o, n, s: (
-        n.draft.litigation_months == 3 or n.draft.review_days == 30),
+        n.draft.litigation_months == 3 or n.draft.review_days == 30
+    ),
     "procedure.simple_procedure_over_limit": _check_simple,
     "discretion.above_statutory_max": lambda o, n, s: _fine(n) > _fine(o),
     "discretion.below_statutory_min": lambda o, n, s: 0 < _fine(n) < _fine(o),
@@ -268,14 +277,18 @@ CHECKS: dict[str, Check] = {
     "discretion.mitigation_ignored": lambda o, n, s: _fine(n) > _fine(o),
     "discretion.heavier_after_statement": _check_heavier,
     "discretion.no_reasons": lambda o, n, s: (
-        bool(_REASONS.search(o.draft.text)) and not _REASONS.search(n.draft.text)),
+        bool(_REASONS.search(o.draft.text)) and not _REASONS.search(n.draft.text)
+    ),
     "other.double_fine": lambda o, n, s: (
-        _fine(n) > _fine(o) and "；" in (n.draft.fine.text if n.draft.fine else "")),
+        _fine(n) > _fine(o) and "；" in (n.draft.fine.text if n.draft.fine else "")
+    ),
     "other.cash_to_officer": lambda o, n, s: all(
-        w in (n.draft.payment_text or "") for w in ("执法人员", "现金")),
+        w in (n.draft.payment_text or "") for w in ("执法人员", "现金")
+    ),
     "other.full_id_number": lambda o, n, s: re.search(r"[0-9]{17}[0-9X]", n.draft.text) is not None,
     "other.minor_party": lambda o, n, s: bool(
-        n.record.party and n.record.party.age == 13 and n.record.party.kind == "自然人"),
+        n.record.party and n.record.party.age == 13 and n.record.party.kind == "自然人"
+    ),
     "other.no_referral": lambda o, n, s: "轻伤" in (n.draft.facts or ""),
 }
 
@@ -328,10 +341,18 @@ def test_two_defects_in_sequence_accumulate_the_key(
 # ---------------------------------------------------------------------------- helpers
 
 
-@pytest.mark.parametrize(("amount", "words"), [
-    (5000, "伍仟元整"), (10000, "壹万元整"), (1000, "壹仟元整"), (12000, "壹万贰仟元整"),
-    (30500, "叁万零伍佰元整"), (100000, "壹拾万元整"), (3680, "叁仟陆佰捌拾元整"),
-])
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        (5000, "伍仟元整"),
+        (10000, "壹万元整"),
+        (1000, "壹仟元整"),
+        (12000, "壹万贰仟元整"),
+        (30500, "叁万零伍佰元整"),
+        (100000, "壹拾万元整"),
+        (3680, "叁仟陆佰捌拾元整"),
+    ],
+)
 def test_upper_case_amounts(amount: int, words: str) -> None:
     assert yuan_upper(amount) == words
     assert yuan_upper(amount, zheng=False) == words.removesuffix("整")
@@ -342,14 +363,17 @@ def test_upper_case_amounts_read_back(amount: int) -> None:
     assert parse_amount("人民币" + yuan_upper(amount)) == amount
 
 
-@pytest.mark.parametrize(("text", "old", "new", "want"), [
-    ("罚款人民币伍仟元整（¥5,000.00）", 5000, 36000, "罚款人民币叁万陆仟元整（¥36,000.00）"),
-    ("罚款人民币壹仟元整。", 1000, 200, "罚款人民币贰佰元整。"),
-    ("罚款人民币五千元", 5000, 1200, "罚款人民币一千二百元"),
-    ("罚款3000元", 3000, 4500, "罚款4500元"),
-    ("罚款3万元", 30000, 45000, "罚款4.5万元"),
-    ("罚款人民币伍仟元整", 1000, 2000, "罚款人民币伍仟元整"),
-])
+@pytest.mark.parametrize(
+    ("text", "old", "new", "want"),
+    [
+        ("罚款人民币伍仟元整（¥5,000.00）", 5000, 36000, "罚款人民币叁万陆仟元整（¥36,000.00）"),
+        ("罚款人民币壹仟元整。", 1000, 200, "罚款人民币贰佰元整。"),
+        ("罚款人民币五千元", 5000, 1200, "罚款人民币一千二百元"),
+        ("罚款3000元", 3000, 4500, "罚款4500元"),
+        ("罚款3万元", 30000, 45000, "罚款4.5万元"),
+        ("罚款人民币伍仟元整", 1000, 2000, "罚款人民币伍仟元整"),
+    ],
+)
 def test_rewrite_amounts_keeps_the_style(text: str, old: float, new: float, want: str) -> None:
     assert rewrite_amounts(text, old, new)[0] == want
 
@@ -380,9 +404,15 @@ def test_consistency_check_catches_a_half_moved_date(clean: dict[str, dict[str, 
 # ---------------------------------------------------------------------------- keys a legal reviewer would sign
 
 
-@pytest.mark.parametrize("code", [
-    "facts.inconsistent_party_name", "facts.suspected_wording", "facts.date_order", "facts.inconsistent_date",
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "facts.inconsistent_party_name",
+        "facts.suspected_wording",
+        "facts.date_order",
+        "facts.inconsistent_date",
+    ],
+)
 def test_facts_defects_are_severe(code: str) -> None:
     # 事实不清 / 主要证据不足 → 不同意 (行政处罚法第四十条; teaching examples EX03, EX05).
     assert get_defect(code).severity == Severity.SEVERE
@@ -405,7 +435,9 @@ def test_full_id_number_key_only_for_a_published_decision(
 ) -> None:
     for name in CLEAN_FILES:
         assert not re.search(r"公开|公示", clean[name]["draft"])
-        lines = [ln.strip() for ln in seeded[("other.full_id_number", name)]["draft"].split("\n") if ln.strip()]
+        lines = [
+            ln.strip() for ln in seeded[("other.full_id_number", name)]["draft"].split("\n") if ln.strip()
+        ]
         # Publication is stated once, as its own paragraph right before the signing agency.
         at = lines.index(PUBLICATION_SENTENCE)
         assert lines[at + 1] == clean[name]["agency"] and sum("公开" in ln for ln in lines) == 1, name
@@ -421,29 +453,48 @@ def test_wrong_penalty_clause_puts_the_fine_strictly_inside_its_range(
         case = _load(seeded[("law.penalty_clause_mismatch", name)], tmp_path)
         orig = load_case(EXAMPLES / name)
         assert case.draft.fine is not None and case.record.violation_date is not None
-        new = [c for c in case.draft.citations if c.role == "penalty"
-               and (c.law_name, c.article_no, c.paragraph, c.item) not in _penalty_refs(orig)]
+        new = [
+            c
+            for c in case.draft.citations
+            if c.role == "penalty"
+            and (c.law_name, c.article_no, c.paragraph, c.item) not in _penalty_refs(orig)
+        ]
         ranges = [r for c in new if (r := statutory_range(law_store, c, case.record.violation_date))]
-        old = {(r.low, r.high) for c in orig.draft.citations if c.role == "penalty"
-               if (r := statutory_range(law_store, c, case.record.violation_date))}
+        old = {
+            (r.low, r.high)
+            for c in orig.draft.citations
+            if c.role == "penalty"
+            if (r := statutory_range(law_store, c, case.record.violation_date))
+        }
         assert ranges, name
         # Another 项 of the same paragraph shares the original range: the fine stands where it stood.
-        assert all((r.low, r.high) in old or (r.low is not None and r.high is not None
-                                               and r.low < case.draft.fine.yuan < r.high) for r in ranges), name
+        assert all(
+            (r.low, r.high) in old
+            or (r.low is not None and r.high is not None and r.low < case.draft.fine.yuan < r.high)
+            for r in ranges
+        ), name
 
 
-@pytest.mark.parametrize(("law", "article", "paragraph", "item", "role", "matters"), [
-    # 第三十五条: only 第一款 lists items — 第三十五条第（三）项 is unambiguous.
-    ("北京市生活垃圾管理条例", 35, 1, 3, "violated", False),
-    # 第六十八条: two 款, each a different penalty — the 款 decides which one.
-    ("北京市生活垃圾管理条例", 68, 1, None, "penalty", True),
-    # 第七十二条: two 款 with different duties (堆存 / 码头、矿山).
-    ("中华人民共和国大气污染防治法", 72, 1, None, "violated", True),
-    # 第一百一十七条: one paragraph with items — there is no 款 to drop.
-    ("中华人民共和国大气污染防治法", 117, None, 2, "penalty", False),
-])
+@pytest.mark.parametrize(
+    ("law", "article", "paragraph", "item", "role", "matters"),
+    [
+        # 第三十五条: only 第一款 lists items — 第三十五条第（三）项 is unambiguous.
+        ("北京市生活垃圾管理条例", 35, 1, 3, "violated", False),
+        # 第六十八条: two 款, each a different penalty — the 款 decides which one.
+        ("北京市生活垃圾管理条例", 68, 1, None, "penalty", True),
+        # 第七十二条: two 款 with different duties (堆存 / 码头、矿山).
+        ("中华人民共和国大气污染防治法", 72, 1, None, "violated", True),
+        # 第一百一十七条: one paragraph with items — there is no 款 to drop.
+        ("中华人民共和国大气污染防治法", 117, None, 2, "penalty", False),
+    ],
+)
 def test_dropped_paragraph_matters_only_when_it_identifies_the_rule(
-    law_store: LawStore, law: str, article: int, paragraph: int | None, item: int | None, role: str,
+    law_store: LawStore,
+    law: str,
+    article: int,
+    paragraph: int | None,
+    item: int | None,
+    role: str,
     matters: bool,
 ) -> None:
     from evals.defects import _paragraph_matters
@@ -484,4 +535,6 @@ def test_raised_fines_stay_below_the_hearing_threshold_when_no_hearing_was_offer
     cap = param("hearing_large_fine_person", dt.date(2025, 4, 8)).value
     for code in ("discretion.above_statutory_max", "discretion.heavier_after_statement"):
         for seed in range(8):
-            assert load_fine(get_defect(code).apply(clean["ex08-paibian.yaml"], Random(seed), law_store)) < cap
+            assert (
+                load_fine(get_defect(code).apply(clean["ex08-paibian.yaml"], Random(seed), law_store)) < cap
+            )

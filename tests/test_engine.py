@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.draft_parser import parse_draft
 from review.engine import conclusion_for, run_review, verdict_for
 from review.models import Case, Conclusion, Criterion, Finding, Severity, Verdict
@@ -36,13 +34,6 @@ def test_verdict_and_conclusion_table(
 ) -> None:
     assert verdict_for(findings) == verdict
     assert conclusion_for(findings) == conclusion
-
-
-@pytest.fixture(scope="module")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("engine") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
 
 
 def test_an_empty_excerpt_passes_nothing(law_store: LawStore) -> None:

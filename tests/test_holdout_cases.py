@@ -19,7 +19,7 @@ import yaml
 
 from corpus.citations import find_citations
 from corpus.resolver import resolve_ref
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from review.criteria import authority as A
 from review.criteria import discretion as D
 from review.criteria import facts as F
@@ -55,13 +55,6 @@ KNOWN_LIMITATIONS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
-def law_store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store_holdout") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
-
-
-@pytest.fixture(scope="session")
 def reviews(law_store: LawStore) -> dict[str, Review]:
     return {p.name: run_review(load_case(p), law_store, today=dt.date(2025, 12, 1)) for p in CASES}
 
@@ -76,7 +69,8 @@ def _expected(path: Path) -> dict[str, Any]:
 def _params() -> list[Any]:
     return [
         pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=KNOWN_LIMITATIONS[p.name], strict=True))
-        if p.name in KNOWN_LIMITATIONS else pytest.param(p, id=p.stem)
+        if p.name in KNOWN_LIMITATIONS
+        else pytest.param(p, id=p.stem)
         for p in CASES
     ]
 
@@ -157,6 +151,7 @@ def test_defect_findings_quote_the_law_verbatim(path: Path, reviews: dict[str, R
 # holdout showed to be too narrow (or too eager) is pinned on both sides — the defect found, the clean
 # variant left alone.
 
+
 def draft(
     *,
     agency: str = "北京市通州区住房和城乡建设委员会",
@@ -198,14 +193,23 @@ def draft(
 """
 
 
-def case(text: str, *, agency: str = "北京市通州区住房和城乡建设委员会", procedure: str = "普通程序",
-         **record: Any) -> Case:
+def case(
+    text: str, *, agency: str = "北京市通州区住房和城乡建设委员会", procedure: str = "普通程序", **record: Any
+) -> Case:
     record.setdefault("violation_date", dt.date(2022, 8, 16))
-    return Case(case_id="T", jurisdiction="北京市", agency=agency, procedure=procedure,
-                record=Record(**record), draft=parse_draft(text))
+    return Case(
+        case_id="T",
+        jurisdiction="北京市",
+        agency=agency,
+        procedure=procedure,
+        record=Record(**record),
+        draft=parse_draft(text),
+    )
 
 
-def codes(rule: Callable[[ReviewContext], RuleOutcome], c: Case, store: LawStore) -> list[tuple[str, Severity]]:
+def codes(
+    rule: Callable[[ReviewContext], RuleOutcome], c: Case, store: LawStore
+) -> list[tuple[str, Severity]]:
     out = rule(ReviewContext(c, store, today=dt.date(2025, 12, 1)))
     return [(f.code, f.severity) for f in out.findings if not f.verify]
 
@@ -222,11 +226,22 @@ def verifies(rule: Callable[[ReviewContext], RuleOutcome], c: Case, store: LawSt
     ("violated", "basis", "expected"),
     [
         # 噪声 fined under the 大气 扬尘 罚则: unrelated laws, neither names the other
-        ("《中华人民共和国噪声污染防治法》第二十二条第一款", "《中华人民共和国大气污染防治法》第一百一十五条第一款第（一）项",
-         [("law.penalty_law_matches", Severity.SEVERE)]),
-        ("《中华人民共和国噪声污染防治法》第二十二条第一款", "《中华人民共和国噪声污染防治法》第七十七条第（一）项", []),
+        (
+            "《中华人民共和国噪声污染防治法》第二十二条第一款",
+            "《中华人民共和国大气污染防治法》第一百一十五条第一款第（一）项",
+            [("law.penalty_law_matches", Severity.SEVERE)],
+        ),
+        (
+            "《中华人民共和国噪声污染防治法》第二十二条第一款",
+            "《中华人民共和国噪声污染防治法》第七十七条第（一）项",
+            [],
+        ),
         # an implementing regulation and its law are one field
-        ("《中华人民共和国道路交通安全法实施条例》第五十一条", "《中华人民共和国道路交通安全法》第九十条", []),
+        (
+            "《中华人民共和国道路交通安全法实施条例》第五十一条",
+            "《中华人民共和国道路交通安全法》第九十条",
+            [],
+        ),
         # 无证无照经营查处办法 第十二条 sends 无证经营 to “相关法律、法规”: the 食品安全法 罚则 is the right one
         ("《无证无照经营查处办法》第二条", "《中华人民共和国食品安全法》第一百二十二条第一款", []),
     ],
@@ -255,8 +270,12 @@ def test_repealed_law(law_store: LawStore, act: dt.date, expected: list[Any], ve
 def test_violated_article_without_its_paragraph(law_store: LawStore) -> None:
     """大气污染防治法 第七十二条: 第一款 堆场, 第二款 码头 — facts about a 砂土 堆场 need 第一款."""
     facts = "经查：当事人砂石堆场内约1200立方米砂土露天堆放，未设置不低于堆放物高度的严密围挡，也未采取有效覆盖措施。"
-    text = draft(facts=facts, violated="《中华人民共和国大气污染防治法》第七十二条",
-                 basis="《中华人民共和国大气污染防治法》第一百一十七条第（二）项", penalty="罚款人民币壹万元整。")
+    text = draft(
+        facts=facts,
+        violated="《中华人民共和国大气污染防治法》第七十二条",
+        basis="《中华人民共和国大气污染防治法》第一百一十七条第（二）项",
+        penalty="罚款人民币壹万元整。",
+    )
     assert ("law.citation_precision", Severity.GENERAL) in codes(L.citation_precision, case(text), law_store)
     precise = text.replace("第七十二条的规定", "第七十二条第一款的规定")
     assert codes(L.citation_precision, case(precise), law_store) == []
@@ -271,7 +290,8 @@ def test_penalty_item_read_with_the_duty(law_store: LawStore, item: int, expecte
         agency="北京市海淀区消防救援支队",
         facts="经查：2024年9月3日，检查发现当事人酒店3层室内消火栓无水，湿式报警阀组信号阀关闭。",
         violated="《中华人民共和国消防法》第十六条第一款第（二）项",
-        basis=f"《中华人民共和国消防法》第六十条第一款第（{cn}）项", penalty="罚款人民币壹万贰仟元整。",
+        basis=f"《中华人民共和国消防法》第六十条第一款第（{cn}）项",
+        penalty="罚款人民币壹万贰仟元整。",
     )
     c = case(text, agency="北京市海淀区消防救援支队", violation_date=dt.date(2024, 9, 3))
     assert codes(L.item_matches_facts, c, law_store) == expected
@@ -304,15 +324,23 @@ def test_internal_units(name: str, parent: str | None) -> None:
 @pytest.mark.parametrize(
     ("penalty", "expected"),
     [
-        ("行政拘留五日，并处罚款人民币贰佰元。", [("authority.penalty_kind.police_station", Severity.SEVERE)]),
+        (
+            "行政拘留五日，并处罚款人民币贰佰元。",
+            [("authority.penalty_kind.police_station", Severity.SEVERE)],
+        ),
         ("罚款人民币贰佰元。", []),
     ],
 )
 def test_police_station_power(law_store: LawStore, penalty: str, expected: list[Any]) -> None:
     """治安管理处罚法（2012）第九十一条: a 派出所 decides 警告、五百元以下的罚款 only."""
     station = "北京市公安局丰台分局马家堡派出所"
-    text = draft(agency=station, violated="《中华人民共和国治安管理处罚法》第四十三条第一款",
-                 basis="《中华人民共和国治安管理处罚法》第四十三条第一款", penalty=penalty, date="2025年4月23日")
+    text = draft(
+        agency=station,
+        violated="《中华人民共和国治安管理处罚法》第四十三条第一款",
+        basis="《中华人民共和国治安管理处罚法》第四十三条第一款",
+        penalty=penalty,
+        date="2025年4月23日",
+    )
     c = case(text, agency=station, violation_date=dt.date(2025, 4, 12))
     assert codes(A.penalty_kind_power, c, law_store) == expected
 
@@ -336,7 +364,9 @@ CONFISCATE = "没收违法所得人民币壹仟叁佰捌拾元，并处罚款人
         (("微信收款记录截图（合计1380元）",), None),
     ],
 )
-def test_income_evidence_by_purpose(law_store: LawStore, evidence: tuple[str, ...], expected: str | None) -> None:
+def test_income_evidence_by_purpose(
+    law_store: LawStore, evidence: tuple[str, ...], expected: str | None
+) -> None:
     c = case(draft(penalty=CONFISCATE, evidence="证据：" + "；".join(evidence) + "。"), evidence=evidence)
     out = F.facts_evidence(ReviewContext(c, law_store))
     found = [f.code for f in out.findings if f.code.startswith("facts.evidence.income")]
@@ -358,15 +388,28 @@ PUBLIC_ORDER = "《中华人民共和国治安管理处罚法》第四十三条�
     ("reasons", "penalty", "expected"),
     [
         # 不属于情节较轻: the 五百元以下 branch does not apply, 一百元 is below 二百元
-        ("裁量理由：不属于情节较轻的情形，本局酌情从轻处罚。", "行政拘留六日，并处罚款人民币壹佰元。",
-         [("discretion.statutory_range", Severity.SEVERE)]),
+        (
+            "裁量理由：不属于情节较轻的情形，本局酌情从轻处罚。",
+            "行政拘留六日，并处罚款人民币壹佰元。",
+            [("discretion.statutory_range", Severity.SEVERE)],
+        ),
         ("裁量理由：情节较轻，本局从轻处罚。", "罚款人民币壹佰元。", []),
-        ("裁量理由：不属于情节较轻的情形，本局在法定幅度内确定处罚。", "行政拘留六日，并处罚款人民币叁佰元。", []),
+        (
+            "裁量理由：不属于情节较轻的情形，本局在法定幅度内确定处罚。",
+            "行政拘留六日，并处罚款人民币叁佰元。",
+            [],
+        ),
     ],
 )
 def test_graded_ranges(law_store: LawStore, reasons: str, penalty: str, expected: list[Any]) -> None:
-    text = draft(agency="北京市公安局丰台分局", violated=PUBLIC_ORDER, basis=PUBLIC_ORDER, reasons=reasons,
-                 penalty=penalty, date="2025年4月23日")
+    text = draft(
+        agency="北京市公安局丰台分局",
+        violated=PUBLIC_ORDER,
+        basis=PUBLIC_ORDER,
+        reasons=reasons,
+        penalty=penalty,
+        date="2025年4月23日",
+    )
     c = case(text, agency="北京市公安局丰台分局", violation_date=dt.date(2025, 4, 12))
     assert codes(D.statutory_range, c, law_store) == expected
 
@@ -374,8 +417,13 @@ def test_graded_ranges(law_store: LawStore, reasons: str, penalty: str, expected
 def test_below_minimum_with_a_stated_ground_is_checked_not_concluded(law_store: LawStore) -> None:
     basis = "《中华人民共和国道路交通安全法》第九十一条第一款"
     reasons = "裁量理由：当事人主动消除违法行为危害后果，依据《中华人民共和国行政处罚法》第三十二条第（一）项减轻处罚。"
-    text = draft(agency="北京市公安局公安交通管理局朝阳交通支队", violated="《中华人民共和国道路交通安全法》第二十二条第二款",
-                 basis=basis, reasons=reasons, penalty="暂扣机动车驾驶证六个月，并处罚款人民币捌佰元。")
+    text = draft(
+        agency="北京市公安局公安交通管理局朝阳交通支队",
+        violated="《中华人民共和国道路交通安全法》第二十二条第二款",
+        basis=basis,
+        reasons=reasons,
+        penalty="暂扣机动车驾驶证六个月，并处罚款人民币捌佰元。",
+    )
     c = case(text, agency="北京市公安局公安交通管理局朝阳交通支队", violation_date=dt.date(2024, 12, 20))
     assert codes(D.statutory_range, c, law_store) == []
     assert verifies(D.statutory_range, c, law_store) == ["discretion.statutory_range.reduced"]
@@ -417,9 +465,12 @@ def test_party_written_as_offender_and_current_address(law_store: LawStore) -> N
 )
 def test_requested_hearing_not_held(law_store: LawStore, hearing_sentence: str, expected: list[Any]) -> None:
     text = draft(reasons=hearing_sentence, date="2024年10月14日")
-    c = case(text, decision_date=dt.date(2024, 10, 14),
-             notice=Notice(served_date=dt.date(2024, 9, 27), rights=("陈述", "申辩", "听证"), period_days=5),
-             hearing=Hearing(requested=True, request_date=dt.date(2024, 10, 8)))
+    c = case(
+        text,
+        decision_date=dt.date(2024, 10, 14),
+        notice=Notice(served_date=dt.date(2024, 9, 27), rights=("陈述", "申辩", "听证"), period_days=5),
+        hearing=Hearing(requested=True, request_date=dt.date(2024, 10, 8)),
+    )
     assert codes(P.hearing_window, c, law_store) == expected
 
 
@@ -429,8 +480,18 @@ def test_requested_hearing_not_held(law_store: LawStore, hearing_sentence: str, 
 @pytest.mark.parametrize(
     ("age", "prior", "penalty", "expected"),
     [
-        (17, 0, "行政拘留八日，并处罚款人民币肆佰元。", [("other.minor.detention_executed", Severity.SEVERE)]),
-        (15, 1, "行政拘留八日，并处罚款人民币肆佰元。", [("other.minor.detention_executed", Severity.SEVERE)]),
+        (
+            17,
+            0,
+            "行政拘留八日，并处罚款人民币肆佰元。",
+            [("other.minor.detention_executed", Severity.SEVERE)],
+        ),
+        (
+            15,
+            1,
+            "行政拘留八日，并处罚款人民币肆佰元。",
+            [("other.minor.detention_executed", Severity.SEVERE)],
+        ),
         (17, 1, "行政拘留八日，并处罚款人民币肆佰元。", []),
         (17, 0, "行政拘留八日（依法不执行行政拘留），并处罚款人民币贰佰元。", []),
     ],
@@ -439,8 +500,14 @@ def test_minor_not_to_be_detained(
     law_store: LawStore, age: int, prior: int, penalty: str, expected: list[Any]
 ) -> None:
     """治安管理处罚法（2012）第二十一条: 14–16, or 16–18 and first time, 行政拘留 is not executed."""
-    text = draft(agency="北京市公安局通州分局", violated=PUBLIC_ORDER, basis=PUBLIC_ORDER, penalty=penalty,
-                 reasons="裁量理由：当事人系未成年人，依法从轻处罚。", date="2025年5月12日")
+    text = draft(
+        agency="北京市公安局通州分局",
+        violated=PUBLIC_ORDER,
+        basis=PUBLIC_ORDER,
+        penalty=penalty,
+        reasons="裁量理由：当事人系未成年人，依法从轻处罚。",
+        date="2025年5月12日",
+    )
     party = Party(kind=PartyKind.NATURAL_PERSON, name="孙某", age=age, prior_violations=prior)
     c = case(text, agency="北京市公安局通州分局", violation_date=dt.date(2025, 5, 2), party=party)
     found = [x for x in codes(O.minor, c, law_store) if x[0].startswith("other.minor.detention")]
@@ -470,8 +537,12 @@ def test_fine_paid_to_the_agency_itself(law_store: LawStore, payment: str) -> No
 )
 def test_no_period_given(law_store: LawStore, made: bool, expected: list[Any], verify: list[str]) -> None:
     day = dt.date(2025, 4, 13)
-    c = case(draft(date="2025年4月13日"), decision_date=day, statement=Statement(made=made),
-             notice=Notice(served_date=day, rights=("陈述", "申辩"), period_days=0))
+    c = case(
+        draft(date="2025年4月13日"),
+        decision_date=day,
+        statement=Statement(made=made),
+        notice=Notice(served_date=day, rights=("陈述", "申辩"), period_days=0),
+    )
     assert codes(P.decision_before_window, c, law_store) == expected
     assert verifies(P.decision_before_window, c, law_store) == verify
 
@@ -483,9 +554,15 @@ def test_no_period_given(law_store: LawStore, made: bool, expected: list[Any], v
 def test_minor_not_mitigated_by_amount(law_store: LawStore, penalty: str, severity: Severity) -> None:
     """市容环境卫生条例 第四十一条第一款 一百元至一千元: 800 元 for a 16-year-old shows no mitigation at all."""
     basis = "《北京市市容环境卫生条例》第四十一条第一款"
-    text = draft(agency="北京市朝阳区某某街道办事处", violated=basis, basis=basis, penalty=penalty,
-                 facts="经查：2025年3月2日，当事人在北京市朝阳区某路公交站台张贴小广告20余张。",
-                 reasons="裁量理由：当事人张贴数量较多，本机关在法定幅度内确定罚款。", date="2025年3月20日")
+    text = draft(
+        agency="北京市朝阳区某某街道办事处",
+        violated=basis,
+        basis=basis,
+        penalty=penalty,
+        facts="经查：2025年3月2日，当事人在北京市朝阳区某路公交站台张贴小广告20余张。",
+        reasons="裁量理由：当事人张贴数量较多，本机关在法定幅度内确定罚款。",
+        date="2025年3月20日",
+    )
     party = Party(kind=PartyKind.NATURAL_PERSON, name="赵某", age=16, prior_violations=0)
     c = case(text, agency="北京市朝阳区某某街道办事处", violation_date=dt.date(2025, 3, 2), party=party)
     assert codes(O.minor, c, law_store) == [("other.minor.not_mitigated", severity)]
@@ -494,8 +571,12 @@ def test_minor_not_mitigated_by_amount(law_store: LawStore, penalty: str, severi
 def test_regional_law_without_its_region(law_store: LawStore) -> None:
     """《市容环境卫生条例》 in a Beijing decision is the 北京市 regulation written without its region."""
     short = "《市容环境卫生条例》第五十二条第二款"
-    text = draft(agency="北京市东城区东华门街道办事处", violated="《市容环境卫生条例》第五十二条第一款第（二）项",
-                 basis=short, penalty="罚款人民币伍拾元。")
+    text = draft(
+        agency="北京市东城区东华门街道办事处",
+        violated="《市容环境卫生条例》第五十二条第一款第（二）项",
+        basis=short,
+        penalty="罚款人民币伍拾元。",
+    )
     c = case(text, agency="北京市东城区东华门街道办事处")
     assert ("law.full_name.region", Severity.GENERAL) in codes(L.full_name, c, law_store)
     assert "law.citation_valid.unverified" not in verifies(L.citation_valid, c, law_store)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from evals.real_eval import (
     FIELDS,
     evaluate_dir,
@@ -28,15 +28,8 @@ SMOKE_PREFIXES = ("01_", "12_", "18_")
 
 
 @pytest.fixture(scope="session")
-def real_store_path(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("real-eval-store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return db
-
-
-@pytest.fixture(scope="session")
-def law_store(real_store_path: Path) -> LawStore:
-    return LawStore(real_store_path)
+def law_store(law_store_path: Path) -> LawStore:
+    return LawStore(law_store_path)
 
 
 @pytest.fixture(scope="session")
@@ -141,13 +134,13 @@ def test_evaluate_dir_missing(tmp_path: Path, law_store: LawStore) -> None:
 def test_cli_eval_real(
     smoke_files: list[Path],
     tmp_path: Path,
-    real_store_path: Path,
+    law_store_path: Path,
     corpus_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from api.cli_eval import eval_app
 
-    monkeypatch.setenv("FASHEN_DATA_DIR", str(real_store_path.parent))
+    monkeypatch.setenv("FASHEN_DATA_DIR", str(law_store_path.parent))
     monkeypatch.setenv("FASHEN_CORPUS_DIR", str(corpus_dir))
     folder = tmp_path / "real"
     folder.mkdir()

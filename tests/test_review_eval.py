@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from corpus.models import DocKind
 from corpus.resolver import cite_article
-from corpus.store import LawStore, build_store
+from corpus.store import LawStore
 from evals.review_eval import (
     CitationStatus,
     Counts,
@@ -51,15 +51,8 @@ DAY = dt.date(2024, 6, 1)
 
 
 @pytest.fixture(scope="session")
-def eval_store_path(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("review-eval-store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return db
-
-
-@pytest.fixture(scope="session")
-def law_store(eval_store_path: Path) -> LawStore:
-    return LawStore(eval_store_path)
+def law_store(law_store_path: Path) -> LawStore:
+    return LawStore(law_store_path)
 
 
 @pytest.fixture(scope="session")
@@ -385,8 +378,8 @@ def test_evaluate_generated(examples_dir: Path, law_store: LawStore) -> None:
 
 
 @pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, eval_store_path: Path, corpus_dir: Path) -> None:
-    monkeypatch.setenv("FASHEN_DATA_DIR", str(eval_store_path.parent))
+def cli_env(monkeypatch: pytest.MonkeyPatch, law_store_path: Path, corpus_dir: Path) -> None:
+    monkeypatch.setenv("FASHEN_DATA_DIR", str(law_store_path.parent))
     monkeypatch.setenv("FASHEN_CORPUS_DIR", str(corpus_dir))
 
 

@@ -16,10 +16,9 @@ from corpus.store import LawStore, build_store
 
 
 @pytest.fixture(scope="session")
-def store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStore:
-    db = tmp_path_factory.mktemp("store") / "store.sqlite"
-    build_store(corpus_dir, db)
-    return LawStore(db)
+def store(law_store: LawStore) -> LawStore:
+    """The session's full store (tests/conftest.py), under the short name these tests use."""
+    return law_store
 
 
 # ------------------------------------------------------------------------------------------ store
@@ -28,7 +27,9 @@ def store(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> LawStor
 def test_store_counts_every_kind(store: LawStore) -> None:
     counts = store.stats()["counts"]
     assert isinstance(counts, dict)
-    assert counts["laws"] >= 58 and counts["law_versions"] == counts["laws"] + 1  # 行政复议法 has two versions
+    assert (
+        counts["laws"] >= 58 and counts["law_versions"] == counts["laws"] + 1
+    )  # 行政复议法 has two versions
     assert counts["statute"] > 4000 and counts["policy"] > 50 and counts["discretion"] >= 165
     assert counts["discretion_rows"] == 872
     # The benchmark table gives one unit per matter; the discretion rules kept as text give sections.
@@ -41,7 +42,10 @@ def test_store_counts_every_kind(store: LawStore) -> None:
 def test_units_carry_verbatim_text_and_dates(store: LawStore) -> None:
     u = store.unit("行政处罚法@2021-07-15#a63")
     assert u is not None and u.kind == DocKind.STATUTE and u.label == "第六十三条"
-    assert u.text.startswith("第六十三条 行政机关拟作出下列行政处罚决定") and "（六）法律、法规、规章规定的其他情形。" in u.text
+    assert (
+        u.text.startswith("第六十三条 行政机关拟作出下列行政处罚决定")
+        and "（六）法律、法规、规章规定的其他情形。" in u.text
+    )
     assert u.effective == date(2021, 7, 15) and u.expired is None
 
 
@@ -62,8 +66,12 @@ def test_find_law_by_title_key_and_alias(store: LawStore, name: str, key: str | 
 
 @pytest.mark.parametrize(
     ("day", "effective"),
-    [(date(2023, 6, 1), date(2018, 1, 1)), (date(2023, 12, 31), date(2018, 1, 1)), (date(2024, 1, 1), date(2024, 1, 1)),
-     (date(2024, 6, 1), date(2024, 1, 1))],
+    [
+        (date(2023, 6, 1), date(2018, 1, 1)),
+        (date(2023, 12, 31), date(2018, 1, 1)),
+        (date(2024, 1, 1), date(2024, 1, 1)),
+        (date(2024, 6, 1), date(2024, 1, 1)),
+    ],
 )
 def test_at_returns_the_version_in_force(store: LawStore, day: date, effective: date) -> None:
     assert store.at("行政复议法", day).effective == effective
@@ -75,7 +83,9 @@ def test_at_typed_errors(store: LawStore) -> None:
     with pytest.raises(VersionNotInForceError) as e:
         store.at("行政处罚法", date(2020, 5, 1))
     assert "2021-07-15" in str(e.value)
-    with pytest.raises(VersionNotInForceError):  # the 2012 text was replaced on 2026-01-01 by a text not in the corpus
+    with pytest.raises(
+        VersionNotInForceError
+    ):  # the 2012 text was replaced on 2026-01-01 by a text not in the corpus
         store.at("治安管理处罚法", date(2026, 3, 1))
 
 
@@ -128,7 +138,9 @@ def test_a_broken_file_leaves_the_previous_store_intact(corpus_dir: Path, tmp_pa
     before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM units").fetchone()[0]
     f = small / "statutes" / "行政处罚法_2021-01-22.md"
     text = f.read_text(encoding="utf-8")
-    f.write_text(text.replace("第六十四条 听证应当", "第六十三条 听证应当"), encoding="utf-8")  # duplicate article
+    f.write_text(
+        text.replace("第六十四条 听证应当", "第六十三条 听证应当"), encoding="utf-8"
+    )  # duplicate article
     with pytest.raises(CorpusLoadError) as e:
         build_store(small, db)
     assert "行政处罚法_2021-01-22.md" in str(e.value) and e.value.line is not None
@@ -149,7 +161,12 @@ def test_resolves_article_paragraph_and_item_verbatim(store: LawStore) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["《行政处罚法》第63条", "行政处罚法第六十三条", "依据《中华人民共和国行政处罚法》第六十三条的规定", "处罚法第六十三条"],
+    [
+        "《行政处罚法》第63条",
+        "行政处罚法第六十三条",
+        "依据《中华人民共和国行政处罚法》第六十三条的规定",
+        "处罚法第六十三条",
+    ],
 )
 def test_citation_styles_resolve_to_the_same_article(store: LawStore, text: str) -> None:
     rs = resolve_text(text, date(2025, 6, 1), store)
@@ -158,7 +175,9 @@ def test_citation_styles_resolve_to_the_same_article(store: LawStore, text: str)
 
 
 def test_lists_and_ranges(store: LawStore) -> None:
-    rs = resolve_text("违反《行政处罚法》第四十四条、第四十五条和第三十二条至第三十四条", date(2025, 6, 1), store)
+    rs = resolve_text(
+        "违反《行政处罚法》第四十四条、第四十五条和第三十二条至第三十四条", date(2025, 6, 1), store
+    )
     assert [r.ref.article_no for r in rs] == [44, 45, 32, 33, 34]
     assert all(r.ok and r.law_key == "行政处罚法" for r in rs)
 
@@ -173,7 +192,12 @@ def test_lists_and_ranges(store: LawStore) -> None:
         ("《行政处罚法》第六十三条第一款第（七）项", date(2025, 6, 1), Failure.ITEM_MISSING, "只有6项"),
         ("《行政处罚法》第六十三条", date(2020, 5, 1), Failure.VERSION_NOT_IN_FORCE, "2021-07-15"),
         ("《治安管理处罚法》第二十三条", date(2026, 3, 1), Failure.VERSION_NOT_IN_FORCE, "未收录"),
-        ("《行政复议法》（2017年修正）第九条", date(2025, 6, 1), Failure.VERSION_NOT_IN_FORCE, "2024-01-01施行版"),
+        (
+            "《行政复议法》（2017年修正）第九条",
+            date(2025, 6, 1),
+            Failure.VERSION_NOT_IN_FORCE,
+            "2024-01-01施行版",
+        ),
         ("第五十八条", date(2025, 6, 1), Failure.NO_LAW_NAMED, "未写明"),
     ],
 )
