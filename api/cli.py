@@ -50,14 +50,12 @@ def parse_day(value: str | None) -> date:
         raise ValueError(f"日期“{value}”格式不正确，应为 YYYY-MM-DD，例如 2024-06-01。") from e
 
 
-def open_store(settings: Settings | None = None, *, build_if_missing: bool = True) -> Any:
+def open_store(settings: Settings | None = None) -> Any:
     """Open the store, building it first when it does not exist yet."""
-    from corpus.store import LawStore, build_store
+    from corpus.store import open_or_build
 
     s = settings or _settings()
-    if not s.store_path.exists() and build_if_missing:
-        build_store(s.corpus_dir, s.store_path)
-    return LawStore(s.store_path)
+    return open_or_build(s.corpus_dir, s.store_path)
 
 
 # ---------------------------------------------------------------------------------------------- corpus

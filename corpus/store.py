@@ -324,6 +324,13 @@ def _counts(con: sqlite3.Connection) -> dict[str, int]:
     return out
 
 
+def open_or_build(corpus_dir: Path, db_path: Path) -> LawStore:
+    """Open the store at `db_path`, building it from `corpus_dir` first when it does not exist yet."""
+    if not db_path.exists():
+        build_store(corpus_dir, db_path)
+    return LawStore(db_path)
+
+
 class LawStore:
     """Read side of the store: laws by name and date, units by id, discretion rows, policies."""
 

@@ -56,12 +56,10 @@ def default_store() -> LawStore:
     global _DEFAULT_STORE
     if _DEFAULT_STORE is None:
         from api.settings import Settings
-        from corpus.store import build_store
+        from corpus.store import open_or_build
 
         settings = Settings()
-        if not settings.store_path.exists():
-            build_store(settings.corpus_dir, settings.store_path)
-        _DEFAULT_STORE = LawStore(settings.store_path)
+        _DEFAULT_STORE = open_or_build(settings.corpus_dir, settings.store_path)
     return _DEFAULT_STORE
 
 

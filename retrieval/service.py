@@ -17,7 +17,7 @@ from typing import Any
 from corpus.citations import format_citation
 from corpus.models import DocKind, SearchUnit
 from corpus.resolver import Failure, resolve_ref, resolve_text
-from corpus.store import LawStore, abbreviation_match, build_store
+from corpus.store import LawStore, abbreviation_match, open_or_build
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.hybrid import Hit, HybridSearcher, Mode
@@ -61,10 +61,7 @@ class SearchService:
 
     @cached_property
     def store(self) -> LawStore:
-        s = self.settings
-        if not s.store_path.exists():
-            build_store(s.corpus_dir, s.store_path)
-        return LawStore(s.store_path)
+        return open_or_build(self.settings.corpus_dir, self.settings.store_path)
 
     @cached_property
     def units(self) -> list[SearchUnit]:
