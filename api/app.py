@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if mode != "bm25" and not svc.dense_ready():
             raise HTTPException(409, "向量索引尚未建立：请先执行 `fashen index`，或使用 mode=bm25。")
         try:
-            hits = svc.search(q, k=k, kind=kind, law=law, date=date, mode=mode)  # type: ignore[arg-type]
+            hits = svc.search(q, k=k, kind=kind, law=law, date=date, mode=mode)
         except CorpusError as e:
             raise HTTPException(404, str(e)) from e
         return {"query": q, "mode": mode, "hits": [hit_json(h) for h in hits]}
