@@ -85,7 +85,7 @@ def _find_article(v: LawVersion, no: int, suffix: int) -> Article | None:
 
 
 def resolve_ref(
-    ref: CitationRef, on: date, store: StatuteSource, *, default_law: str | None = None, context: str = ""
+    ref: CitationRef, on: date, store: StatuteSource, *, default_law: str | None = None
 ) -> Resolution:
     """Resolve one parsed citation for a date. `default_law` names the law meant by 本法/本条例 or a bare 第X条."""
     name = ref.law_name or default_law
@@ -101,7 +101,8 @@ def resolve_ref(
             message=f"语料库中没有《{name}》，“{ref.text}”无法核验（unverified）；请人工核对该法规原文。",
         )
     versions = store.versions(key)
-    hint_match = _VERSION_HINT.search(ref.text) or (_VERSION_HINT.search(context) if context else None)
+    # A version hint between the law name and 第 is part of the citation's span: 《行政复议法》（2017年修正）第九条.
+    hint_match = _VERSION_HINT.search(ref.text)
     year_hint = int(hint_match.group(1)) if hint_match else None
     version, in_force = _pick_version(versions, on, year_hint)
     title = versions[-1].title
@@ -186,8 +187,7 @@ def resolve_text(text: str, on: date, store: StatuteSource, *, default_law: str 
     """Find and resolve every citation in `text`. 本法/本条例 resolve to `default_law` when given."""
     out = []
     for ref in find_citations(text, known_laws=store.known_law_names()):
-        # A version hint between the law name and 第, e.g. 《行政复议法》（2017年修正）第九条.
-        out.append(resolve_ref(ref, on, store, default_law=default_law, context=text[ref.start : ref.end]))
+        out.append(resolve_ref(ref, on, store, default_law=default_law))
     return out
 
 

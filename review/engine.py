@@ -184,7 +184,7 @@ class ReviewContext:
                 end=len(cp.text),
             )
             day = self.procedure_date if cp.role == "procedure" else self.law_date
-            out.append((cp, resolve_ref(ref, day, self.store, context=cp.text)))
+            out.append((cp, resolve_ref(ref, day, self.store)))
         return out
 
 

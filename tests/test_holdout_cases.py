@@ -112,7 +112,7 @@ def test_cited_provisions_exist(path: Path, law_store: LawStore) -> None:
     assert day is not None
     for note in _expected(path)["notes"]:
         for ref in find_citations(note["basis"]):
-            r = resolve_ref(ref, day, law_store, context=note["basis"])
+            r = resolve_ref(ref, day, law_store)
             if not r.ok:
                 unresolved.append((ref.text, r.message))
     assert unresolved == [], path.name
