@@ -8,7 +8,6 @@ leaves the previous store untouched (nothing half-loaded is kept).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sqlite3
 import time
@@ -54,10 +53,6 @@ CREATE TABLE IF NOT EXISTS units (
     text TEXT NOT NULL, ord INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS units_kind ON units(kind);
 """
-
-# The 江门 参照表 .md is the human-readable twin of the CSV that `corpus.discretion` parses row by row;
-# indexing both would show every benchmark twice in search.
-DISCRETION_TABLE_TWIN_SUFFIX = "参照表_2020.md"
 
 
 @dataclass(frozen=True)
@@ -149,7 +144,8 @@ def _discretion_units(rows: Sequence[DiscretionRow], header: TableHeader) -> lis
     for (table_key, item_no), group in by_item.items():
         first = group[0]
         tiers = "\n".join(
-            f"第{r.tier if r.tier is not None else '-'}档　情节：{r.circumstance}　标准：{r.standard}" for r in group
+            f"第{r.tier if r.tier is not None else '-'}档　情节：{r.circumstance}　标准：{r.standard}"
+            for r in group
         )
         units.append(
             SearchUnit(
@@ -215,7 +211,9 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
         # Parse everything that changed before touching the database: a parse error aborts the build.
         changed_statutes = [rel for rel in changed if files[rel] == "statute"]
         new_versions = {rel: parse_statute_file(corpus_dir / rel) for rel in changed_statutes}
-        new_policies = {rel: parse_policy_file(corpus_dir / rel, corpus_dir) for rel in changed if files[rel] == "policy"}
+        new_policies = {
+            rel: parse_policy_file(corpus_dir / rel, corpus_dir) for rel in changed if files[rel] == "policy"
+        }
         discretion_changed = any(files.get(rel) == "discretion" for rel in changed) or any(
             rel.startswith("discretion/") and rel.endswith(".csv") for rel in removed
         )
@@ -273,7 +271,9 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
                 # Only the table's own units: discretion *text* documents are policy-parsed units of kind
                 # discretion too, and must survive a change of the table.
                 con.execute("DELETE FROM units WHERE unit_id LIKE 'discretion:%'")
-                csv_files = sorted(rel for rel, k in files.items() if k == "discretion" and rel.endswith(".csv"))
+                csv_files = sorted(
+                    rel for rel, k in files.items() if k == "discretion" and rel.endswith(".csv")
+                )
                 src = csv_files[0] if csv_files else "discretion"
                 con.executemany(
                     "INSERT INTO discretion_rows VALUES (?,?,?,?,?)",
@@ -292,13 +292,18 @@ def build_store(corpus_dir: Path, db_path: Path, *, force: bool = False) -> Buil
                         ],
                     )
             con.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?)", [(rel, files[rel], hashes[rel]) for rel in changed]
+                "INSERT OR REPLACE INTO files VALUES (?,?,?)",
+                [(rel, files[rel], hashes[rel]) for rel in changed],
             )
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_version', ?)", (corpus_version,))
             con.execute("INSERT OR REPLACE INTO meta VALUES ('corpus_dir', ?)", (str(corpus_dir),))
         return BuildReport(
-            tuple(changed), tuple(removed), len(hashes) - len(changed), time.perf_counter() - t0, corpus_version,
+            tuple(changed),
+            tuple(removed),
+            len(hashes) - len(changed),
+            time.perf_counter() - t0,
+            corpus_version,
             _counts(con),
         )
     finally:
@@ -430,9 +435,6 @@ class LawStore:
                 return v
         raise VersionNotInForceError(versions[0].law_key, day, [(v.effective, v.expired) for v in versions])
 
-    def latest(self, name: str) -> LawVersion:
-        return self.law(name)[-1]
-
     # ------------------------------------------------------------------ units
 
     def units(self, kind: DocKind | None = None) -> list[SearchUnit]:
@@ -462,7 +464,9 @@ class LawStore:
     # ------------------------------------------------------------------ policy and discretion
 
     def policies(self) -> list[PolicyDocument]:
-        return [PolicyDocument.model_validate_json(js) for (js,) in self._con.execute("SELECT json FROM policies")]
+        return [
+            PolicyDocument.model_validate_json(js) for (js,) in self._con.execute("SELECT json FROM policies")
+        ]
 
     @cached_property
     def _discretion(self) -> list[DiscretionRow]:
@@ -474,14 +478,6 @@ class LawStore:
     def discretion_rows(self, table_key: str | None = None) -> list[DiscretionRow]:
         rows = self._discretion
         return [r for r in rows if table_key is None or r.table_key == table_key]
-
-    def policy_meta(self) -> dict[str, dict[str, str | None]]:
-        """doc_key → title, doc_no, issuer (for display without loading all sections)."""
-        out: dict[str, dict[str, str | None]] = {}
-        for (js,) in self._con.execute("SELECT json FROM policies"):
-            d = json.loads(js)
-            out[d["doc_key"]] = {"title": d["title"], "doc_no": d.get("doc_no"), "issuer": d.get("issuer")}
-        return out
 
 
 # Document-kind endings: an abbreviation keeps the kind of its law (控烟条例 is a 条例, never a 法).
