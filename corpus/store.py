@@ -463,10 +463,15 @@ class LawStore:
 
     # ------------------------------------------------------------------ policy and discretion
 
-    def policies(self) -> list[PolicyDocument]:
-        return [
+    @cached_property
+    def _policies(self) -> tuple[PolicyDocument, ...]:
+        return tuple(
             PolicyDocument.model_validate_json(js) for (js,) in self._con.execute("SELECT json FROM policies")
-        ]
+        )
+
+    def policies(self) -> list[PolicyDocument]:
+        """Policy documents, parsed once per store (every opinion of a batch asks for them)."""
+        return list(self._policies)
 
     @cached_property
     def _discretion(self) -> list[DiscretionRow]:
