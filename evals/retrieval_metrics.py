@@ -26,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from corpus.models import DocKind
 
 DEFAULT_QUERIES_PATH = Path(__file__).resolve().parent / "data" / "retrieval_queries.jsonl"
+# Written blind (without running any search) by someone who had not seen the set above or the system's
+# results, as a check that changes made while looking at the first set's misses carry over.
+HOLDOUT_QUERIES_PATH = DEFAULT_QUERIES_PATH.with_name("retrieval_queries_holdout.jsonl")
 
 # Article-level id, optionally narrowed to a paragraph/item: 行政处罚法@2021-07-15#a63, …#a20-1, …#a63.p1.i2
 STATUTE_UNIT_ID = re.compile(r"^[^@#\s]+@\d{4}-\d{2}-\d{2}#a\d+(?:-\d+)?(?:\.p\d+(?:\.i\d+)?)?$")

@@ -19,6 +19,7 @@ import pytest
 
 from evals.retrieval_metrics import (
     DEFAULT_QUERIES_PATH,
+    HOLDOUT_QUERIES_PATH,
     DocTarget,
     EvalQuery,
     QType,
@@ -105,9 +106,25 @@ def table_items() -> dict[str, set[str]]:
     return items
 
 
+@pytest.fixture(scope="module", params=[DEFAULT_QUERIES_PATH, HOLDOUT_QUERIES_PATH], ids=["main", "holdout"])
+def queries(request: pytest.FixtureRequest) -> list[EvalQuery]:
+    """Both query sets: every gold label is checked against the corpus in each."""
+    return load_queries(request.param)
+
+
 @pytest.fixture(scope="module")
-def queries() -> list[EvalQuery]:
+def main_queries() -> list[EvalQuery]:
+    """The main set, whose size and mix of query types are required by the retrieval evaluation."""
     return load_queries(DEFAULT_QUERIES_PATH)
+
+
+def test_holdout_set_is_separate_and_mixed() -> None:
+    holdout = load_queries(HOLDOUT_QUERIES_PATH)
+    main = load_queries(DEFAULT_QUERIES_PATH)
+    assert len(holdout) >= 50
+    assert {q.id for q in holdout}.isdisjoint(q.id for q in main)
+    assert {q.query for q in holdout}.isdisjoint(q.query for q in main)
+    assert {QType.PLAIN, QType.VIOLATION, QType.POLICY, QType.DATE} <= {q.qtype for q in holdout}
 
 
 def _statute_golds(q: EvalQuery) -> list[str]:
@@ -126,15 +143,15 @@ def test_reader_sees_every_article_the_headers_count(statutes: dict[str, Version
     assert "行政复议法@2018-01-01" in statutes and "行政复议法@2024-01-01" in statutes
 
 
-def test_size_and_type_mix(queries: list[EvalQuery]) -> None:
-    assert len(queries) >= 120
-    counts = Counter(q.qtype for q in queries)
+def test_size_and_type_mix(main_queries: list[EvalQuery]) -> None:
+    assert len(main_queries) >= 120
+    counts = Counter(q.qtype for q in main_queries)
     short = {qt.value: (counts[qt], n) for qt, n in MINIMUM.items() if counts[qt] < n}
     assert short == {}, f"qtype (have, need): {short}"
 
 
-def test_ids_unique_and_prefixed_by_type(queries: list[EvalQuery]) -> None:
-    ids = [q.id for q in queries]
+def test_ids_unique_and_prefixed_by_type(main_queries: list[EvalQuery]) -> None:
+    ids = [q.id for q in main_queries]
     assert len(ids) == len(set(ids))
     prefix = {
         QType.CITATION: "cite",
@@ -143,7 +160,7 @@ def test_ids_unique_and_prefixed_by_type(queries: list[EvalQuery]) -> None:
         QType.POLICY: "pol",
         QType.DATE: "date",
     }
-    wrong = [q.id for q in queries if q.id.split("-")[0] != prefix[q.qtype]]
+    wrong = [q.id for q in main_queries if q.id.split("-")[0] != prefix[q.qtype]]
     assert wrong == []
 
 
@@ -152,8 +169,8 @@ def test_no_duplicate_question_on_the_same_day(queries: list[EvalQuery]) -> None
     assert [k for k, n in seen.items() if n > 1] == []
 
 
-def test_citations_span_many_laws(queries: list[EvalQuery]) -> None:
-    laws = {uid.split("@")[0] for q in queries if q.qtype is QType.CITATION for uid in _statute_golds(q)}
+def test_citations_span_many_laws(main_queries: list[EvalQuery]) -> None:
+    laws = {uid.split("@")[0] for q in main_queries if q.qtype is QType.CITATION for uid in _statute_golds(q)}
     assert len(laws) >= MIN_CITED_LAWS, sorted(laws)
 
 
@@ -186,10 +203,10 @@ def test_dated_golds_are_the_version_in_force(queries: list[EvalQuery], statutes
     assert wrong == []
 
 
-def test_date_queries_ask_the_same_question_of_different_versions(queries: list[EvalQuery]) -> None:
+def test_date_queries_ask_the_same_question_of_different_versions(main_queries: list[EvalQuery]) -> None:
     # Some question is asked on two dates and expects two versions (行政复议法 2017 vs 2023).
     by_text: dict[str, set[str]] = {}
-    for q in queries:
+    for q in main_queries:
         if q.qtype is QType.DATE:
             by_text.setdefault(q.query, set()).update(uid.split("#")[0] for uid in _statute_golds(q))
     assert any(len(v) >= 2 for v in by_text.values())
