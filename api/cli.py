@@ -240,7 +240,7 @@ def index_cmd(as_json: JsonOpt = False) -> None:
         report = svc.index()
     else:
         with Progress(
-            TextColumn("嵌入段落"),
+            TextColumn("嵌入条文与检索问句"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -256,6 +256,7 @@ def index_cmd(as_json: JsonOpt = False) -> None:
             report = svc.index(progress)
     out = {
         "units": len(units),
+        "questions": sum(len(q) for q in svc.questions.values()),
         "added": report.added,
         "updated": report.updated,
         "deleted": report.deleted,
@@ -268,9 +269,9 @@ def index_cmd(as_json: JsonOpt = False) -> None:
         _emit_json(out)
     else:
         console.print(
-            f"向量索引：新增 {report.added}，更新 {report.updated}，删除 {report.deleted}，未变 {report.unchanged}；"
+            f"向量索引（{len(units)} 个单元 + {out['questions']} 条检索问句）：新增 {report.added}，更新 {report.updated}，删除 {report.deleted}，未变 {report.unchanged}；"
             f"用时 {report.seconds:.1f} 秒"
-            + (f"（{report.passages_per_second:.1f} 段/秒）" if report.embedded else "")
+            + (f"（{report.passages_per_second:.1f} 个向量/秒）" if report.embedded else "")
         )
 
 

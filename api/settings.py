@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default="embedded",
         description="`embedded` (a folder under data_dir) or `http://host:port` of a Chroma server.",
     )
+    article_questions: str = Field(
+        default="bundled",
+        description="Questions indexed next to each article (retrieval/data/article_questions.jsonl): "
+        "`bundled`, a JSONL file of the same format, or `off`.",
+    )
     llm: str = Field(
         default="none", description="LLM backend for drafting help: none | fake | openai-compatible."
     )

@@ -24,7 +24,7 @@ from corpus.models import DocKind, SearchUnit
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder
 from retrieval.fusion import rrf
-from retrieval.vectorstores import OPEN_END, VectorStore, build_where, date_num, kind_value
+from retrieval.vectorstores import OPEN_END, VectorStore, build_where, date_num, kind_value, unit_of
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class HybridSearcher:
         candidates: int = 50,
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
+        vectors_per_unit: int = 3,
     ) -> None:
         self.units: tuple[SearchUnit, ...] = tuple(units)
         if bm25.unit_ids != tuple(u.unit_id for u in self.units):
@@ -94,6 +95,9 @@ class HybridSearcher:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.weights = weights
+        # Dense hits are vectors, and a unit has its passage plus up to four question vectors (about 2.8 on
+        # average over the corpus): fetch this many vectors per wanted unit.
+        self.vectors_per_unit = vectors_per_unit
         self._pos = {u.unit_id: i for i, u in enumerate(self.units)}
         self._kind = np.array([u.kind.value for u in self.units], dtype=object)
         self._law_key = np.array([u.law_key or "" for u in self.units], dtype=object)
@@ -221,28 +225,41 @@ class HybridSearcher:
         vec = self.embedder.encode_queries([query])[0]
 
         def searchable(pairs: list[tuple[str, float]]) -> list[str]:
-            # The store may lag behind the units (index not rebuilt yet): skip what is not searchable now.
-            return [
-                uid
-                for uid, _ in pairs
-                if (pos := self._pos.get(uid)) is not None and (mask is None or mask[pos])
-            ]
+            # A unit may come back through its passage and its questions: keep its best position. The store
+            # may lag behind the units (index not rebuilt yet): skip what is not searchable now.
+            out: list[str] = []
+            seen: set[str] = set()
+            for vector_id, _ in pairs:
+                uid = unit_of(vector_id)
+                if uid in seen:
+                    continue
+                seen.add(uid)
+                if (pos := self._pos.get(uid)) is not None and (mask is None or mask[pos]):
+                    out.append(uid)
+            return out
 
+        fetch = self.candidates * self.vectors_per_unit
         if mask is None:
-            return searchable(store.query(vec, self.candidates))
+            return searchable(store.query(vec, fetch))[: self.candidates]
         # Chroma evaluates a broad `where` slowly (measured 50-70 ms for kind=statute on 6k units vs ~10 ms
         # for an unfiltered top-200), so a filter that keeps a large share of the units is applied by
         # over-fetching and masking; narrow filters (one law) go to the store as a `where` clause.
         share = float(mask.mean())
         if share >= OVERFETCH_MIN_SHARE:
             for factor in OVERFETCH_FACTORS:
-                n = min(len(self.units), math.ceil(self.candidates / share * factor))
+                n = min(self.vector_count, math.ceil(fetch / share * factor))
                 got = store.query(vec, n)
                 kept = searchable(got)
                 if len(kept) >= self.candidates or len(got) < n:  # enough, or the whole store was seen
                     return kept[: self.candidates]
         where = build_where(kind=kind, law=law, jurisdiction=jurisdiction, day=date)
-        return searchable(store.query(vec, self.candidates, where))
+        return searchable(store.query(vec, fetch, where))[: self.candidates]
+
+    @cached_property
+    def vector_count(self) -> int:
+        """Vectors in the store (passages and questions), read once."""
+        assert self.vector_store is not None
+        return max(self.vector_store.count(), len(self.units))
 
     def _latest_version_first(self, fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """When two versions of the same article both rank, the newest takes the better slot.

@@ -12,12 +12,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from corpus.citations import format_citation
 from corpus.models import DocKind, SearchUnit
 from corpus.resolver import Failure, resolve_ref, resolve_text
 from corpus.store import LawStore, abbreviation_match, open_or_build
+from retrieval.article_questions import (
+    ARTICLE_QUESTIONS_FILE,
+    load_article_questions,
+    questions_for,
+    with_questions,
+)
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.hybrid import Hit, HybridSearcher, Mode
@@ -73,11 +80,29 @@ class SearchService:
         return penalty_index(self.units)
 
     @cached_property
+    def questions(self) -> dict[str, tuple[str, ...]]:
+        """unit id → the everyday questions it answers (see retrieval.article_questions); {} when off."""
+        source = getattr(self.settings, "article_questions", "bundled")
+        if source == "off":
+            return {}
+        path = ARTICLE_QUESTIONS_FILE if source == "bundled" else Path(source)
+        match = questions_for(self.units, load_article_questions(path))
+        if match.stale:
+            log.warning(
+                "%d 条条文的文本已变更，其检索问句已停用（需按新文本重写）：%s …",
+                len(match.stale),
+                match.stale[0],
+            )
+        if match.unknown:
+            log.info("%d 条检索问句对应的条文不在当前法条库中，已忽略。", len(match.unknown))
+        return match.questions
+
+    @cached_property
     def bm25(self) -> BM25Index:
-        # Penalty articles are indexed with the words of the duties they punish (hits stay verbatim).
-        return BM25Index.load_or_build(
-            self.settings.bm25_dir, expand_penalty_articles(self.units, self.penalties)
-        )
+        # Penalty articles are indexed with the words of the duties they punish, and every article with the
+        # questions it answers (hits stay verbatim).
+        indexed = with_questions(expand_penalty_articles(self.units, self.penalties), self.questions)
+        return BM25Index.load_or_build(self.settings.bm25_dir, indexed)
 
     def citation_lookup(self, query: str, day: dt.date | None) -> list[str]:
         """Units the query cites: statute articles (in force on `day`; with no date, the current version or,
@@ -166,8 +191,11 @@ class SearchService:
 
     def index(self, progress: Callable[[int, int], None] | None = None) -> IndexReport:
         # The dense index keeps the verbatim articles: attaching the duties' words to penalty articles
-        # helped BM25 but not the embedder (hybrid R@5 0.886 → 0.873 on the evaluation set).
-        return index_units(self.units, self.embedder(), self.vector_store(), progress=progress)
+        # helped BM25 but not the embedder (hybrid R@5 0.886 → 0.873 on the evaluation set). The questions
+        # get vectors of their own instead (a unit's dense score is that of its best vector).
+        return index_units(
+            self.units, self.embedder(), self.vector_store(), questions=self.questions, progress=progress
+        )
 
     # ---------------------------------------------------------------- search
 

@@ -467,59 +467,113 @@ class IndexReport:
         return self.embedded / self.embed_seconds if self.embed_seconds > 0 else 0.0
 
 
+# A unit's question vectors are stored under "<unit id>|q<n>" (unit ids never contain "|").
+QUESTION_MARK = "|q"
+
+
+def question_id(unit_id: str, n: int) -> str:
+    """Vector id of the `n`-th question (1-based) of a unit."""
+    return f"{unit_id}{QUESTION_MARK}{n}"
+
+
+def unit_of(vector_id: str) -> str:
+    """The unit a vector belongs to: itself, or the unit whose question it is."""
+    return vector_id.split(QUESTION_MARK, 1)[0]
+
+
+def question_hash(unit_hash_: str, question: str) -> str:
+    """Hash of a question vector: tied to its unit's hash, so it is rewritten when the unit changes."""
+    return hashlib.sha256(f"{unit_hash_}\x1fq\x1f{question}".encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One vector to keep in the store: a unit's passage, or one of its questions."""
+
+    vector_id: str
+    unit: SearchUnit
+    text: str  # what is embedded
+    is_question: bool  # questions are embedded on the query side (e5 "query: "), passages on the passage side
+    content_hash: str
+
+
+def _entries(
+    units: Sequence[SearchUnit], embedder_name: str, questions: Mapping[str, Sequence[str]]
+) -> dict[str, _Entry]:
+    wanted: dict[str, _Entry] = {}
+    for u in units:
+        if u.unit_id in wanted:
+            raise VectorStoreError(f"单元 id 重复：{u.unit_id}。请检查法条库（同一条文被收录两次）后重建。")
+        h = unit_hash(u, embedder_name)
+        wanted[u.unit_id] = _Entry(u.unit_id, u, passage_text(u), False, h)
+        for n, q in enumerate(questions.get(u.unit_id, ()), start=1):
+            qid = question_id(u.unit_id, n)
+            wanted[qid] = _Entry(qid, u, q, True, question_hash(h, q))
+    return wanted
+
+
 def index_units(
     units: Sequence[SearchUnit],
     embedder: Embedder,
     store: VectorStore,
     *,
+    questions: Mapping[str, Sequence[str]] | None = None,
     progress: ProgressCallback | None = None,
     show_progress: bool = False,
     chunk_size: int = 512,
 ) -> IndexReport:
-    """Bring `store` in line with `units`: embed new/changed units only, delete ids no longer present.
+    """Bring `store` in line with `units`: embed new/changed vectors only, delete ids no longer present.
 
-    Units to embed are sorted longest first and embedded in slices of `chunk_size` (≥ 512). A slice is
+    Each unit has one passage vector and, when `questions` lists some for it (see
+    `retrieval.article_questions`), one vector per question under `question_id(unit_id, n)`, with the
+    unit's metadata, so filters treat it like its unit. Counts in the report are vectors.
+
+    Texts to embed are sorted longest first and embedded in slices of `chunk_size` (≥ 512). A slice is
     exactly the run of length-sorted texts that sentence-transformers would batch together inside one
     big call, so slicing costs no padding. Measured on 1024 statute articles (multilingual-e5-small, 2
-    cores shared with other load): one call 14.6-20.3 passages/s, sorted slices of 512 20.8-24.1/s; the
-    whole corpus (5103 units) took 356 s = 14.5/s. Slices give the progress bar its steps, and each slice is upserted at once, so an interrupted run keeps what
-    it finished. `progress(done, total)` is called once with (0, total) and after each slice (the first
-    slices hold the longest texts, so an early ETA is pessimistic); `show_progress` also shows the
-    embedder's own bar.
+    cores shared with other load): one call 14.6-20.3 passages/s, sorted slices of 512 20.8-24.1/s.
+    Slices give the progress bar its steps, and each slice is upserted at once, so an interrupted run
+    keeps what it finished. `progress(done, total)` is called once with (0, total) and after each slice
+    (the first slices hold the longest texts, so an early ETA is pessimistic); `show_progress` also
+    shows the embedder's own bar.
     """
     t0 = time.perf_counter()
     chunk_size = max(chunk_size, 512)
-    wanted: dict[str, tuple[SearchUnit, str]] = {}
-    for u in units:
-        if u.unit_id in wanted:
-            raise VectorStoreError(f"单元 id 重复：{u.unit_id}。请检查法条库（同一条文被收录两次）后重建。")
-        wanted[u.unit_id] = (u, unit_hash(u, embedder.name))
+    wanted = _entries(units, embedder.name, questions or {})
     stored = store.get_hashes()
     present = store.ids()  # may hold ids without a hash (written by something else): replaced or removed
     stale = sorted(present - wanted.keys())
-    todo = [(u, h) for uid, (u, h) in wanted.items() if stored.get(uid) != h]
-    added = sum(1 for u, _ in todo if u.unit_id not in present)
+    todo = [e for vid, e in wanted.items() if stored.get(vid) != e.content_hash]
+    added = sum(1 for e in todo if e.vector_id not in present)
     if stale:
         store.delete(stale)
-    todo.sort(key=lambda uh: -len(passage_text(uh[0])))
+    # Passages first (the long part of the work), then questions; each side longest first.
+    todo.sort(key=lambda e: (e.is_question, -len(e.text)))
     total = len(todo)
     embed_seconds = 0.0
     if progress is not None:
         progress(0, total)
-    for start in range(0, total, chunk_size):
-        part = todo[start : start + chunk_size]
-        texts = [passage_text(u) for u, _ in part]
-        t1 = time.perf_counter()
-        vecs = embedder.encode_passages(texts, show_progress=show_progress)
-        embed_seconds += time.perf_counter() - t1
-        store.upsert(
-            [u.unit_id for u, _ in part],
-            vecs,
-            [unit_metadata(u, h) for u, h in part],
-            [u.text for u, _ in part],
-        )
-        if progress is not None:
-            progress(min(start + chunk_size, total), total)
+    done = 0
+    for is_question in (False, True):
+        side = [e for e in todo if e.is_question is is_question]
+        for start in range(0, len(side), chunk_size):
+            part = side[start : start + chunk_size]
+            texts = [e.text for e in part]
+            t1 = time.perf_counter()
+            if is_question:
+                vecs = embedder.encode_queries(texts)
+            else:
+                vecs = embedder.encode_passages(texts, show_progress=show_progress)
+            embed_seconds += time.perf_counter() - t1
+            store.upsert(
+                [e.vector_id for e in part],
+                vecs,
+                [unit_metadata(e.unit, e.content_hash) for e in part],
+                [e.text if e.is_question else e.unit.text for e in part],
+            )
+            done += len(part)
+            if progress is not None:
+                progress(done, total)
     return IndexReport(
         added=added,
         updated=total - added,
