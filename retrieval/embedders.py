@@ -110,10 +110,6 @@ class FakeEmbedder:
 # --- sentence-transformers ----------------------------------------------------------------------------
 
 
-# Above this many texts, encode_queries is batch work (indexing questions), not a search: use all threads.
-QUERY_BATCH_ALL_THREADS = 8
-
-
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from a local folder (or the local HF cache), CPU, offline.
 
@@ -197,10 +193,9 @@ class SentenceTransformerEmbedder:
 
         A short query is a chain of ~300 tiny ops; with 2 threads each op waits at a thread barrier, and on
         a loaded 2-core machine a barrier costs a scheduler slice: measured p95 120-440 ms with 2 threads
-        vs 38 ms with 1 (p50 32 ms), while passage batches keep all threads. A batch of more than
-        `QUERY_BATCH_ALL_THREADS` texts (indexing the article questions) is real work and keeps all threads.
+        vs 38 ms with 1 (p50 32 ms), while passage batches keep all threads.
         """
-        if self.query_threads is None or len(texts) > QUERY_BATCH_ALL_THREADS:
+        if self.query_threads is None:
             return self._encode(texts, self._query_kw, False)
         import torch
 

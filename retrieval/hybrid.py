@@ -80,6 +80,7 @@ class HybridSearcher:
         rrf_k: int = 60,
         weights: tuple[float, float] = (1.0, 1.0),
         vectors_per_unit: int = 3,
+        question_vectors: bool = True,
     ) -> None:
         self.units: tuple[SearchUnit, ...] = tuple(units)
         if bm25.unit_ids != tuple(u.unit_id for u in self.units):
@@ -98,6 +99,8 @@ class HybridSearcher:
         # Dense hits are vectors, and a unit has its passage plus up to four question vectors (about 2.8 on
         # average over the corpus): fetch this many vectors per wanted unit.
         self.vectors_per_unit = vectors_per_unit
+        # False: ignore question vectors still in the store (questions switched off, index not rebuilt).
+        self.question_vectors = question_vectors
         self._pos = {u.unit_id: i for i, u in enumerate(self.units)}
         self._kind = np.array([u.kind.value for u in self.units], dtype=object)
         self._law_key = np.array([u.law_key or "" for u in self.units], dtype=object)
@@ -231,6 +234,8 @@ class HybridSearcher:
             seen: set[str] = set()
             for vector_id, _ in pairs:
                 uid = unit_of(vector_id)
+                if uid != vector_id and not self.question_vectors:
+                    continue
                 if uid in seen:
                     continue
                 seen.add(uid)

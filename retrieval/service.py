@@ -206,7 +206,12 @@ class SearchService:
     @cached_property
     def _hybrid_searcher(self) -> HybridSearcher:
         return HybridSearcher(
-            self.units, self.bm25, self.embedder(), self.vector_store(), citation_lookup=self.citation_lookup
+            self.units,
+            self.bm25,
+            self.embedder(),
+            self.vector_store(),
+            citation_lookup=self.citation_lookup,
+            question_vectors=bool(self.questions),
         )
 
     def searcher(self, mode: Mode) -> HybridSearcher:

@@ -483,7 +483,7 @@ def unit_of(vector_id: str) -> str:
 
 def question_hash(unit_hash_: str, question: str) -> str:
     """Hash of a question vector: tied to its unit's hash, so it is rewritten when the unit changes."""
-    return hashlib.sha256(f"{unit_hash_}\x1fq\x1f{question}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{unit_hash_}\x1fquestion-as-passage\x1f{question}".encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -493,7 +493,7 @@ class _Entry:
     vector_id: str
     unit: SearchUnit
     text: str  # what is embedded
-    is_question: bool  # questions are embedded on the query side (e5 "query: "), passages on the passage side
+    is_question: bool
     content_hash: str
 
 
@@ -547,33 +547,27 @@ def index_units(
     added = sum(1 for e in todo if e.vector_id not in present)
     if stale:
         store.delete(stale)
-    # Passages first (the long part of the work), then questions; each side longest first.
-    todo.sort(key=lambda e: (e.is_question, -len(e.text)))
+    # Questions are embedded like passages (e5 "passage: "), not as queries: query-to-query similarity runs
+    # higher than query-to-passage, and question vectors embedded as queries crowded every passage out of
+    # a unit's dense ranking (5.6 passages among the 150 nearest vectors, measured on 52 queries).
+    todo.sort(key=lambda e: -len(e.text))
     total = len(todo)
     embed_seconds = 0.0
     if progress is not None:
         progress(0, total)
-    done = 0
-    for is_question in (False, True):
-        side = [e for e in todo if e.is_question is is_question]
-        for start in range(0, len(side), chunk_size):
-            part = side[start : start + chunk_size]
-            texts = [e.text for e in part]
-            t1 = time.perf_counter()
-            if is_question:
-                vecs = embedder.encode_queries(texts)
-            else:
-                vecs = embedder.encode_passages(texts, show_progress=show_progress)
-            embed_seconds += time.perf_counter() - t1
-            store.upsert(
-                [e.vector_id for e in part],
-                vecs,
-                [unit_metadata(e.unit, e.content_hash) for e in part],
-                [e.text if e.is_question else e.unit.text for e in part],
-            )
-            done += len(part)
-            if progress is not None:
-                progress(done, total)
+    for start in range(0, total, chunk_size):
+        part = todo[start : start + chunk_size]
+        t1 = time.perf_counter()
+        vecs = embedder.encode_passages([e.text for e in part], show_progress=show_progress)
+        embed_seconds += time.perf_counter() - t1
+        store.upsert(
+            [e.vector_id for e in part],
+            vecs,
+            [unit_metadata(e.unit, e.content_hash) for e in part],
+            [e.text if e.is_question else e.unit.text for e in part],
+        )
+        if progress is not None:
+            progress(min(start + chunk_size, total), total)
     return IndexReport(
         added=added,
         updated=total - added,

@@ -24,7 +24,14 @@ from retrieval.article_questions import (
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import FakeEmbedder
 from retrieval.hybrid import HybridSearcher
-from retrieval.vectorstores import VectorStore, index_units, make_vector_store, question_id, unit_of
+from retrieval.vectorstores import (
+    VectorStore,
+    index_units,
+    make_vector_store,
+    passage_text,
+    question_id,
+    unit_of,
+)
 
 
 def _unit(uid: str, text: str) -> SearchUnit:
@@ -174,12 +181,14 @@ def test_question_ids_map_back_to_their_unit() -> None:
     assert unit_of(qid) == WALL.unit_id and unit_of(WALL.unit_id) == WALL.unit_id
 
 
-def test_index_units_embeds_questions_on_the_query_side_incrementally(store: VectorStore) -> None:
+def test_index_units_embeds_questions_as_passages_incrementally(store: VectorStore) -> None:
     emb = CountingEmbedder()
     report = index_units(UNITS, emb, store, questions=QUESTIONS)
     assert report.added == 3 + 3 and store.count() == 6
-    assert sorted(emb.queries) == sorted(q for qs in QUESTIONS.values() for q in qs)
-    assert len(emb.passages) == 3
+    assert emb.queries == []
+    assert sorted(emb.passages) == sorted(
+        [*(q for qs in QUESTIONS.values() for q in qs), *(passage_text(u) for u in UNITS)]
+    )
 
     emb.queries.clear()
     emb.passages.clear()
@@ -188,15 +197,15 @@ def test_index_units_embeds_questions_on_the_query_side_incrementally(store: Vec
     # One question rewritten, one dropped: only the new one is embedded, the dropped vector goes.
     fewer = {WALL.unit_id: ("业主装修把承重墙砸了个门洞", "装修时拆了承重墙会被罚多少"), TREE.unit_id: ()}
     report = index_units(UNITS, emb, store, questions=fewer)
-    assert emb.queries == ["装修时拆了承重墙会被罚多少"] and emb.passages == []
+    assert emb.passages == ["装修时拆了承重墙会被罚多少"]
     assert (report.updated, report.deleted) == (1, 1)
     assert question_id(TREE.unit_id, 1) not in store.ids()
 
     # A changed article re-embeds its passage and its questions (their metadata follows the unit).
-    emb.queries.clear()
+    emb.passages.clear()
     changed = [WALL.model_copy(update={"text": WALL.text + "（已修改）"}), TREE, NOISE]
     index_units(changed, emb, store, questions=fewer)
-    assert len(emb.passages) == 1 and sorted(emb.queries) == sorted(fewer[WALL.unit_id])
+    assert sorted(emb.passages) == sorted([passage_text(changed[0]), *fewer[WALL.unit_id]])
 
 
 def test_dense_search_returns_units_found_through_their_questions(store: VectorStore) -> None:
@@ -209,6 +218,11 @@ def test_dense_search_returns_units_found_through_their_questions(store: VectorS
     assert len(ids) == len(set(ids)) == 3  # each unit once, whatever number of its vectors matched
     assert all("|q" not in i for i in ids)
     assert hits[0].text == WALL.text  # the verbatim article, never the question
+
+    # Questions switched off but the index not rebuilt: their vectors are not used.
+    off = HybridSearcher(UNITS, BM25Index.build(UNITS), emb, store, question_vectors=False)
+    top = off.search("业主装修把承重墙砸了个门洞", k=3, mode="dense")[0]
+    assert top.unit_id != WALL.unit_id
 
 
 # --- the bundled file against the real corpus ------------------------------------------------------------
