@@ -17,19 +17,18 @@ from pathlib import Path
 
 import yaml
 
-from corpus.citations import find_citations
 from corpus.models import DocKind, SearchUnit, article_key
+from corpus.penalty_refs import is_penalty_text, penalised_in_text
 
-# "违反本条例第三十五条第一款第（一）项、第（二）项……规定" — the span after 违反本X up to 规定/的.
-_VIOLATION_REF = re.compile(r"违反本(?:法|条例|规定|办法|细则)(第[^。；：]{1,120}?)(?:规定|的)")
-
-
-def _article_id(unit_id: str) -> str:
-    return unit_id.split("#a", 1)[0] + "#a"
+_ARTICLE_KEY = re.compile(r"^(\d+)(?:-(\d+))?$")
 
 
 def penalty_index(units: Sequence[SearchUnit]) -> dict[str, list[str]]:
-    """Duty article unit id → penalty article unit ids of the same law version that refer to it."""
+    """Duty article unit id → penalty article unit ids of the same law version that refer to it.
+
+    The references are read by `corpus.penalty_refs.penalised_in_text` ("违反本条例第三十五条…规定的",
+    "有本法第九条…情形的"), the same reading the review uses to check a cited penalty article.
+    """
     by_version: dict[str, dict[str, str]] = defaultdict(dict)
     for u in units:
         if u.kind is DocKind.STATUTE and "#a" in u.unit_id:
@@ -37,14 +36,16 @@ def penalty_index(units: Sequence[SearchUnit]) -> dict[str, list[str]]:
             by_version[prefix][key] = u.unit_id
     index: dict[str, list[str]] = defaultdict(list)
     for u in units:
-        if u.kind is not DocKind.STATUTE or "罚" not in u.text:
+        if u.kind is not DocKind.STATUTE or "#a" not in u.unit_id or not is_penalty_text(u.text):
             continue
-        prefix = u.unit_id.split("#a", 1)[0]
-        for m in _VIOLATION_REF.finditer(u.text):
-            for ref in find_citations(m.group(1)):
-                target = by_version[prefix].get(article_key(ref.article_no, ref.article_suffix))
-                if target and target != u.unit_id and u.unit_id not in index[target]:
-                    index[target].append(u.unit_id)
+        prefix, key = u.unit_id.split("#a", 1)
+        m = _ARTICLE_KEY.match(key)
+        if m is None:
+            continue
+        for ref in penalised_in_text(u.text, int(m.group(1)), int(m.group(2) or 0), None):
+            target = by_version[prefix].get(article_key(ref.article, ref.suffix)) if ref.law is None else None
+            if target and target != u.unit_id and u.unit_id not in index[target]:
+                index[target].append(u.unit_id)
     return dict(index)
 
 

@@ -11,17 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from corpus.models import Article, LawVersion
+from corpus.penalty_refs import ProvisionRef, penalised_by, refs_in_clause
 from corpus.store import LawStore
 from review.criteria import law as law_rules
 from review.criteria.provisions import (
-    ProvisionRef,
     bare_title,
     better_item,
     defined_abbreviations,
     finer_units_distinguished,
-    penalised_by,
     penalty_department,
-    refs_in_clause,
     written_law_name,
 )
 from review.draft_parser import parse_draft

@@ -22,16 +22,14 @@ from typing import Any
 
 from corpus.models import Article, LawVersion
 from corpus.numerals import find_amount_ranges
+from corpus.penalty_refs import ProvisionRef, cited_unit_paragraphs, penalised_by
 from corpus.resolver import Failure, Resolution
 from review.criteria.provisions import (
-    ProvisionRef,
     bare_title,
     better_item,
-    cited_unit_paragraphs,
     defined_abbreviations,
     finer_units_distinguished,
     matching_paragraph,
-    penalised_by,
     penalty_paragraphs,
     shared_phrases,
     shared_terms,
