@@ -3,8 +3,9 @@
 Users describe a violation in everyday words ("业主把承重墙砸了个门洞", "不服罚款想去法院告，要多久之内起诉");
 statutes say "擅自变动房屋建筑主体和承重结构" and "应当自知道或者应当知道作出行政行为之日起六个月内提出".
 Neither BM25 nor a small embedding model bridges that gap reliably. `data/article_questions.jsonl` stores,
-for each article, 2-4 questions or fact patterns that the article answers (doc2query, written by reading
-each article; none were derived from the evaluation queries). They are search aids only: they are
+for each article, 2-4 questions or fact patterns that the article answers (doc2query: drafted article by
+article by AI assistants during development, who had not seen the evaluation queries; not reviewed by a
+lawyer, which is tolerable only because they steer the search and are never shown). They are search aids only: they are
 indexed next to the article (BM25 text, extra dense vectors) and are never shown or cited as law.
 
 Each entry carries a hash of the article text it was written for: when the corpus text of that unit
