@@ -28,7 +28,7 @@ from retrieval.article_questions import (
 from retrieval.bm25 import BM25Index
 from retrieval.embedders import Embedder, make_embedder
 from retrieval.hybrid import Hit, HybridSearcher, Mode
-from retrieval.legal_rerank import expand_penalty_articles, expand_query, penalty_index
+from retrieval.legal_rerank import expand_penalty_articles, expand_query, penalty_article_first, penalty_index
 from retrieval.vectorstores import IndexReport, VectorStore, collection_name, index_units, make_vector_store
 
 log = logging.getLogger(__name__)
@@ -233,6 +233,7 @@ class SearchService:
 
             raise LawNotFoundError(law)
         # Everyday words gain their statutory equivalents (抽烟 → 吸烟) before BM25 and the embedder see them.
-        return self.searcher(mode).search(
+        hits = self.searcher(mode).search(
             expand_query(query), k=k, kind=kind, law=law_key, date=date, mode=mode
         )
+        return penalty_article_first(query, hits)

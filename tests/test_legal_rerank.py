@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from corpus.models import DocKind, SearchUnit
-from retrieval.legal_rerank import expand_penalty_articles, expand_query, penalty_index
+from retrieval.hybrid import Hit
+from retrieval.legal_rerank import expand_penalty_articles, expand_query, penalty_article_first, penalty_index
 
 
 def _article(law: str, eff: date, key: str, text: str, kind: DocKind = DocKind.STATUTE) -> SearchUnit:
@@ -83,3 +84,66 @@ def test_expand_query_adds_statutory_terms_once() -> None:
     thesaurus = {"抽烟": ("吸烟",), "烟头": ("吸烟", "烟蒂")}
     assert expand_query("在医院抽烟乱扔烟头", thesaurus) == "在医院抽烟乱扔烟头 吸烟 烟蒂"
     assert expand_query("在医院吸烟", thesaurus) == "在医院吸烟"
+
+
+# --- penalty article first -----------------------------------------------------------------------------
+
+
+def _hit(unit: SearchUnit, score: float, sources: tuple[str, ...] = ("bm25", "dense")) -> Hit:
+    return Hit(
+        unit_id=unit.unit_id,
+        kind=unit.kind,
+        title=unit.title,
+        label=unit.label,
+        article_no=unit.article_no,
+        law_key=unit.law_key,
+        effective=unit.effective,
+        text=unit.text,
+        score=score,
+        sources=sources,
+    )
+
+
+OTHER_LAW_PENALTY = _article("市容条例", V1, "50", "第五十条 违反本条例规定的，处二百元罚款。")
+FACTS = "餐馆把厨余垃圾混进其他垃圾桶"
+
+
+def _ranking(*units: SearchUnit) -> list[Hit]:
+    return [_hit(u, 0.03 - i * 0.001) for i, u in enumerate(units)]
+
+
+@pytest.mark.parametrize(
+    ("query", "ranking", "expected"),
+    [
+        # the duty first, its law's penalty third: the penalty moves up, the rest keep their order
+        (FACTS, (DUTY35, DUTY36, PENALTY, POLICY), (PENALTY, DUTY35, DUTY36, POLICY)),
+        # a procedure question keeps its ranking
+        ("对垃圾罚款不服多久可以申请复议", (DUTY35, DUTY36, PENALTY), (DUTY35, DUTY36, PENALTY)),
+        # the first hit already sanctions: nothing to do
+        (FACTS, (PENALTY, DUTY35, PENALTY_SUFFIX), (PENALTY, DUTY35, PENALTY_SUFFIX)),
+        # a penalty of another law, or of another version of the same law, is not the duty's sanction
+        (FACTS, (DUTY35, OTHER_LAW_PENALTY, NEW_PENALTY), (DUTY35, OTHER_LAW_PENALTY, NEW_PENALTY)),
+        # beyond the first five: left where it is
+        (
+            FACTS,
+            (DUTY35, DUTY36, DUTY20_1, NO_PENALTY, POLICY, PENALTY),
+            (DUTY35, DUTY36, DUTY20_1, NO_PENALTY, POLICY, PENALTY),
+        ),
+        # a policy text first: not a statute's duty article
+        (FACTS, (POLICY, DUTY35, PENALTY), (POLICY, DUTY35, PENALTY)),
+    ],
+)
+def test_penalty_article_first(
+    query: str, ranking: tuple[SearchUnit, ...], expected: tuple[SearchUnit, ...]
+) -> None:
+    hits = _ranking(*ranking)
+    out = penalty_article_first(query, hits)
+    assert [h.unit_id for h in out] == [u.unit_id for u in expected]
+    assert [h.score for h in out] == [h.score for h in hits]  # scores stay with the slots
+    assert {h.unit_id: h.text for h in out} == {h.unit_id: h.text for h in hits}
+
+
+def test_penalty_article_first_leaves_cited_articles_in_place() -> None:
+    hits = [_hit(DUTY35, 1.001, ("citation",)), _hit(PENALTY, 0.03)]
+    assert penalty_article_first(FACTS, hits) == hits
+    assert penalty_article_first(FACTS, []) == []
