@@ -81,6 +81,8 @@ class HybridSearcher:
         weights: tuple[float, float] = (1.0, 1.0),
         vectors_per_unit: int = 3,
         question_vectors: bool = True,
+        rewrite_query: Callable[[str], str] | None = None,
+        rerank: Callable[[str, list[Hit]], list[Hit]] | None = None,
     ) -> None:
         self.units: tuple[SearchUnit, ...] = tuple(units)
         if bm25.unit_ids != tuple(u.unit_id for u in self.units):
@@ -101,6 +103,10 @@ class HybridSearcher:
         self.vectors_per_unit = vectors_per_unit
         # False: ignore question vectors still in the store (questions switched off, index not rebuilt).
         self.question_vectors = question_vectors
+        # Legal-domain steps around the fusion (retrieval.legal_rerank): the query as searched (e.g. everyday
+        # words gain statutory ones) and a re-ranking of the final hits, given the query as the user wrote it.
+        self.rewrite_query = rewrite_query
+        self.rerank = rerank
         self._pos = {u.unit_id: i for i, u in enumerate(self.units)}
         self._kind = np.array([u.kind.value for u in self.units], dtype=object)
         self._law_key = np.array([u.law_key or "" for u in self.units], dtype=object)
@@ -162,9 +168,10 @@ class HybridSearcher:
             raise ValueError(
                 "未配置向量检索（嵌入模型与向量库）：请先执行 `fashen index build`，或改用 bm25 模式。"
             )
-        query = query.strip()
-        if not query or k <= 0:
+        asked = query.strip()
+        if not asked or k <= 0:
             return []
+        query = self.rewrite_query(asked) if self.rewrite_query is not None else asked
         mask = self.allowed_mask(kind=kind, law=law, jurisdiction=jurisdiction, date=date)
         if mask is not None and not mask.any():
             return []
@@ -174,8 +181,8 @@ class HybridSearcher:
         weights: list[float] = []
         names: list[str] = []
         if mode in ("hybrid", "bm25"):
-            hits = self.bm25.search(query, k=self.candidates, allowed=mask)
-            rankings.append([self.units[i].unit_id for i, _ in hits])
+            lexical = self.bm25.search(query, k=self.candidates, allowed=mask)
+            rankings.append([self.units[i].unit_id for i, _ in lexical])
             weights.append(self.weights[0])
             names.append(SOURCE_BM25)
         if mode in ("hybrid", "dense") and self.has_dense:
@@ -194,7 +201,8 @@ class HybridSearcher:
             fused = self._latest_version_first(fused)
 
         ranked = [(uid, 1.0 + (len(cited) - i) / 1000) for i, uid in enumerate(cited)] + fused
-        return [self._hit(uid, score, tuple(sources[uid])) for uid, score in ranked[:k]]
+        hits = [self._hit(uid, score, tuple(sources[uid])) for uid, score in ranked[:k]]
+        return self.rerank(asked, hits) if self.rerank is not None else hits
 
     # --- parts -----------------------------------------------------------------------------------
 

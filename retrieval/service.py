@@ -201,7 +201,13 @@ class SearchService:
 
     @cached_property
     def _bm25_searcher(self) -> HybridSearcher:
-        return HybridSearcher(self.units, self.bm25, citation_lookup=self.citation_lookup)
+        return HybridSearcher(
+            self.units,
+            self.bm25,
+            citation_lookup=self.citation_lookup,
+            rewrite_query=expand_query,
+            rerank=penalty_article_first,
+        )
 
     @cached_property
     def _hybrid_searcher(self) -> HybridSearcher:
@@ -212,9 +218,14 @@ class SearchService:
             self.vector_store(),
             citation_lookup=self.citation_lookup,
             question_vectors=bool(self.questions),
+            rewrite_query=expand_query,
+            rerank=penalty_article_first,
         )
 
     def searcher(self, mode: Mode) -> HybridSearcher:
+        """The searcher for a mode, with the legal steps wired in: everyday words gain their statutory
+        equivalents (抽烟 → 吸烟) before BM25 and the embedder see the query, and for a fact pattern the
+        penalty article goes above the duty article. Also what the LangChain adapter should wrap."""
         return self._bm25_searcher if mode == "bm25" else self._hybrid_searcher
 
     def search(
@@ -232,8 +243,4 @@ class SearchService:
             from corpus.errors import LawNotFoundError
 
             raise LawNotFoundError(law)
-        # Everyday words gain their statutory equivalents (抽烟 → 吸烟) before BM25 and the embedder see them.
-        hits = self.searcher(mode).search(
-            expand_query(query), k=k, kind=kind, law=law_key, date=date, mode=mode
-        )
-        return penalty_article_first(query, hits)
+        return self.searcher(mode).search(query, k=k, kind=kind, law=law_key, date=date, mode=mode)

@@ -418,3 +418,19 @@ def test_allowed_mask_none_without_filters(memory_searcher: HybridSearcher) -> N
     assert memory_searcher.allowed_mask() is None
     mask = memory_searcher.allowed_mask(law=FUYI)
     assert mask is not None and isinstance(mask, np.ndarray) and int(mask.sum()) == 4
+
+
+def test_rewrite_and_rerank_hooks(bm25: BM25Index) -> None:
+    seen: list[str] = []
+
+    def rerank(asked: str, hits: list[Hit]) -> list[Hit]:
+        seen.append(asked)
+        return hits[::-1]
+
+    plain = HybridSearcher(UNITS, bm25)
+    hooked = HybridSearcher(
+        UNITS, bm25, rewrite_query=lambda q: q.replace("开个会说说", "听证"), rerank=rerank
+    )
+    expected = _ids(plain.search("要求听证的权利", k=3, mode="bm25"))
+    assert _ids(hooked.search(" 要求开个会说说的权利 ", k=3, mode="bm25")) == expected[::-1]
+    assert seen == ["要求开个会说说的权利"]  # the re-ranking sees the query as asked, not as rewritten
