@@ -1,9 +1,9 @@
-"""Questions each statute article answers, in the words users type: a hand-written document expansion.
+"""Questions each statute article (and policy section) answers, in the words users type: document expansion.
 
 Users describe a violation in everyday words ("业主把承重墙砸了个门洞", "不服罚款想去法院告，要多久之内起诉");
 statutes say "擅自变动房屋建筑主体和承重结构" and "应当自知道或者应当知道作出行政行为之日起六个月内提出".
 Neither BM25 nor a small embedding model bridges that gap reliably. `data/article_questions.jsonl` stores,
-for each article, 2-4 questions or fact patterns that the article answers (doc2query: drafted article by
+for each statute article and policy-document section, 2-4 questions or fact patterns that the article answers (doc2query: drafted article by
 article by AI assistants during development, who had not seen the evaluation queries; not reviewed by a
 lawyer, which is tolerable only because they steer the search and are never shown). They are search aids only: they are
 indexed next to the article (BM25 text, extra dense vectors) and are never shown or cited as law.
@@ -36,9 +36,12 @@ class ArticleQuestions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
-    unit_id: str = Field(min_length=3, description="Statute article unit id, e.g. 行政处罚法@2021-07-15#a63.")
+    unit_id: str = Field(
+        min_length=3,
+        description="Unit id: a statute article (行政处罚法@2021-07-15#a63) or a policy section.",
+    )
     text_sha: str = Field(
-        pattern=r"^[0-9a-f]{16}$", description="First 16 hex digits of sha256 of the article text."
+        pattern=r"^[0-9a-f]{16}$", description="First 16 hex digits of sha256 of the unit text."
     )
     questions: tuple[str, ...] = Field(
         min_length=1, description="Questions / fact patterns the article answers (4-60 characters each)."
