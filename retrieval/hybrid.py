@@ -64,6 +64,22 @@ class Hit(BaseModel):
     score: float = Field(description="1.0+ for cited units, else the RRF score of the hit's rank.")
     sources: tuple[str, ...] = Field(description="Which of citation / bm25 / dense found the unit.")
 
+    @classmethod
+    def of(cls, unit: SearchUnit, score: float, sources: tuple[str, ...]) -> Hit:
+        """The hit for a unit: its verbatim text and identity, with the search's score and sources."""
+        return cls(
+            unit_id=unit.unit_id,
+            kind=unit.kind,
+            title=unit.title,
+            label=unit.label,
+            article_no=unit.article_no,
+            law_key=unit.law_key,
+            effective=unit.effective,
+            text=unit.text,
+            score=score,
+            sources=sources,
+        )
+
 
 class HybridSearcher:
     """Search over one ordered list of units (the same list the BM25 index was built from)."""
@@ -332,19 +348,7 @@ class HybridSearcher:
         return {uid: root(uid) for uid in parent}
 
     def _hit(self, uid: str, score: float, sources: tuple[str, ...]) -> Hit:
-        u = self.units[self._pos[uid]]
-        return Hit(
-            unit_id=u.unit_id,
-            kind=u.kind,
-            title=u.title,
-            label=u.label,
-            article_no=u.article_no,
-            law_key=u.law_key,
-            effective=u.effective,
-            text=u.text,
-            score=score,
-            sources=sources,
-        )
+        return Hit.of(self.units[self._pos[uid]], score, sources)
 
 
 def _bigrams(unit: SearchUnit) -> frozenset[str]:

@@ -90,18 +90,7 @@ def test_expand_query_adds_statutory_terms_once() -> None:
 
 
 def _hit(unit: SearchUnit, score: float, sources: tuple[str, ...] = ("bm25", "dense")) -> Hit:
-    return Hit(
-        unit_id=unit.unit_id,
-        kind=unit.kind,
-        title=unit.title,
-        label=unit.label,
-        article_no=unit.article_no,
-        law_key=unit.law_key,
-        effective=unit.effective,
-        text=unit.text,
-        score=score,
-        sources=sources,
-    )
+    return Hit.of(unit, score, sources)
 
 
 OTHER_LAW_PENALTY = _article("市容条例", V1, "50", "第五十条 违反本条例规定的，处二百元罚款。")
